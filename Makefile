@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dmio - see README.md.  Everyday targets:
+#
+#   make                  build dmio.ko (+ KUnit module, + example target)
+#   make KDIR=<dir>       ... against another kernel build/headers tree
+#   make demo             the main job: dmio under a mirror target in a VM
+#   make test             every KUnit suite and end-to-end test, in a VM
+#   make vm KO="a.ko b.ko" SCRIPT=t.sh   run a guest script with modules
+#   make check            checkpatch on C, clang-format on C++
+#   make print-kdir       the test kernel's build directory
+
+# The project's own test kernel, built and cached on first use.
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell $(CURDIR)/qemu/kernel.sh debug)
+endif
+ifeq ($(KDIR),)
+$(error no kernel: qemu/kernel.sh failed and KDIR is not set)
+endif
+
+MIRROR := $(wildcard $(CURDIR)/mirror/Kbuild)
+
+.PHONY: all modules clean print-kdir vm test demo check
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+ifneq ($(MIRROR),)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/mirror \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
+endif
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+ifneq ($(MIRROR),)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/mirror clean
+endif
+
+print-kdir:
+	@echo $(KDIR)
+
+vm: modules
+	@test -n "$(SCRIPT)" || { echo 'usage: make vm KO="a.ko ..." SCRIPT=path/test.sh' >&2; exit 2; }
+	qemu/run.sh --kdir $(KDIR) --ko "$(CURDIR)/dmio.ko $(KO)" --script $(SCRIPT)
+
+test: modules
+	qemu/test.sh --kdir $(KDIR)
+
+demo: modules
+	qemu/demo.sh --kdir $(KDIR)
+
+C_SOURCES := $(wildcard *.c kunit/*.c mirror/*.c)
+CXX_SOURCES := $(wildcard *.cpp *.h include/dmio/*.h)
+
+check:
+	$(KDIR)/scripts/checkpatch.pl --no-tree --quiet --strict -f \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES $(C_SOURCES) include/dmio/dm-io.h include/dmio/shim.h
+	clang-format --dry-run -Werror $(filter-out include/dmio/dm-io.h include/dmio/shim.h,$(CXX_SOURCES))

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// dmio_core.cpp - the request engine.
+//
+// A call becomes one Request: validate everything, then walk the buffer
+// once, building bios of up to BIO_MAX_VECS pages for the region with the
+// most data and cloning each of them for the other regions (they share the
+// pages, nothing is copied), count completions, set error bits, notify
+// once.  Unlike drivers/md/dm-io.c there are no per-page indirect calls:
+// each buffer kind is a cursor type the walk is instantiated for.
+
+#include <dmio/ktl.h>
+
+#include "dmio_mempool.h"
+
+namespace dmio {
+namespace {
+
+using ktl::MemoryOrder;
+
+// Lengths in 512-byte sectors and in bytes, kept apart by type.
+struct Bytes {
+  unsigned long long n;
+};
+
+struct Sectors {
+  dmio_sector_t n;
+  constexpr Bytes bytes() const { return {n << DMIO_SECTOR_SHIFT}; }
+  static constexpr Sectors of(Bytes b) { return {b.n >> DMIO_SECTOR_SHIFT}; }
+};
+
+// Which entry of the caller's region array a bio belongs to: its error bit.
+struct RegionIndex {
+  unsigned int i;
+  constexpr unsigned long bit() const { return 1UL << i; }
+};
+
+constexpr unsigned int kAllowedFlags =
+    DMIO_REQ_SYNC | DMIO_REQ_META | DMIO_REQ_PRIO | DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;
+constexpr unsigned int kWriteOnlyFlags = DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;
+// The most data one bio carries: BIO_MAX_VECS pages even when the buffer
+// starts mid-page, so a chunk never ends short of a full bio.
+constexpr Bytes kMaxChunk = {(DMIO_BIO_MAX_VECS - 1ULL) * DMIO_PAGE_SIZE};
+// bi_size is 32 bits; data-less ops are split below it.
+constexpr Bytes kMaxBioBytes = {0xffffffffULL};
+
+// One call in flight.  Lives in a mempool element; freed just before the
+// caller is notified, so the callback may issue the next call at once.
+class Request {
+ public:
+  Request(dmio_notify_fn fn, void *context, void *invalidate, unsigned long invalidate_bytes)
+      : fn_(fn), context_(context), invalidate_(invalidate), invalidate_bytes_(invalidate_bytes) {}
+
+  static Request *create(dmio_notify_fn fn, void *context, void *invalidate,
+                         unsigned long invalidate_bytes) {
+    return new (dmio_request_alloc()) Request(fn, context, invalidate, invalidate_bytes);
+  }
+
+  // Counts one more bio (or the dispatcher itself) that must finish first.
+  void hold() { pending_.fetch_add(1, MemoryOrder::kRelaxed); }
+
+  void fail(RegionIndex r) { error_bits_.fetch_or(r.bit(), MemoryOrder::kRelaxed); }
+
+  void release() {
+    // acq_rel: every fail() before a release is seen by whoever finishes.
+    if (pending_.fetch_sub(1, MemoryOrder::kAcqRel) == 1) finish();
+  }
+
+ private:
+  void finish() {
+    const unsigned long bits = error_bits_.load(MemoryOrder::kRelaxed);
+    const dmio_notify_fn fn = fn_;
+    void *const context = context_;
+
+    if (invalidate_bytes_) dmio_invalidate_vmap(invalidate_, invalidate_bytes_);
+    this->~Request();
+    dmio_request_free(this);
+    fn(bits, context);
+  }
+
+  ktl::Atomic<unsigned int> pending_{1};  // the dispatcher's own hold
+  ktl::Atomic<unsigned long> error_bits_{0};
+  dmio_notify_fn fn_;
+  void *context_;
+  void *invalidate_;
+  unsigned long invalidate_bytes_;
+};
+
+// ---- Buffer cursors: where the next bytes of the caller's data live ----
+
+struct Segment {
+  struct page *page;
+  unsigned int offset;
+  unsigned int len;
+};
+
+class PageListCursor {
+ public:
+  PageListCursor(const dmio_page_list *pl, unsigned int offset) : pl_(pl), offset_(offset) {}
+  Segment peek() const { return {pl_->page, offset_, DMIO_PAGE_SIZE - offset_}; }
+  void advance(unsigned int bytes) {
+    offset_ += bytes;
+    if (offset_ == DMIO_PAGE_SIZE) {
+      pl_ = pl_->next;
+      offset_ = 0;
+    }
+  }
+
+ private:
+  const dmio_page_list *pl_;
+  unsigned int offset_;
+};
+
+class BvecCursor {
+ public:
+  explicit BvecCursor(const dmio_bvec *bv) : bv_(bv) {}
+  Segment peek() const { return {bv_->page, bv_->offset + done_, bv_->len - done_}; }
+  void advance(unsigned int bytes) {
+    done_ += bytes;
+    if (done_ == bv_->len) {
+      ++bv_;
+      done_ = 0;
+    }
+  }
+
+ private:
+  const dmio_bvec *bv_;
+  unsigned int done_ = 0;
+};
+
+// Virtually contiguous memory, page by page: vmalloc'd or linear.
+template <struct page *(*to_page)(const void *)> class VirtCursor {
+ public:
+  explicit VirtCursor(const char *addr) : addr_(addr) {}
+  Segment peek() const {
+    const unsigned int offset = reinterpret_cast<unsigned long>(addr_) & (DMIO_PAGE_SIZE - 1);
+    return {to_page(addr_), offset, DMIO_PAGE_SIZE - offset};
+  }
+  void advance(unsigned int bytes) { addr_ += bytes; }
+
+ private:
+  const char *addr_;
+};
+
+using VmallocCursor = VirtCursor<dmio_vmalloc_to_page>;
+using LinearCursor = VirtCursor<dmio_virt_to_page>;
+
+template <class Cursor> void skip(Cursor &c, Bytes b) {
+  while (b.n) {
+    const unsigned int step = ktl::min<unsigned long long>(c.peek().len, b.n);
+    c.advance(step);
+    b.n -= step;
+  }
+}
+
+// ---- Validation: everything is checked before the first bio exists ----
+
+struct Call {
+  unsigned int num_regions;
+  const dmio_region *where;
+  unsigned int op;
+  unsigned int flags;
+  const dmio_buffer *buf;
+};
+
+constexpr bool is_data_op(unsigned int op) { return op == DMIO_OP_READ || op == DMIO_OP_WRITE; }
+
+int refuse(const char *why) {
+  dmio_reject("%s", why);
+  return -DMIO_EINVAL;
+}
+
+int check_regions(const Call &c, Sectors *longest, unsigned int *dma_mask, unsigned int *block) {
+  for (unsigned int i = 0; i < c.num_regions; i++) {
+    const dmio_region &r = c.where[i];
+    if (!r.bdev) {
+      dmio_reject("region %u has no block device", i);
+      return -DMIO_EINVAL;
+    }
+    const unsigned int lbs = dmio_bdev_logical_block_size(r.bdev);
+    const dmio_sector_t lbs_sectors = lbs >> DMIO_SECTOR_SHIFT;
+    if ((r.sector | r.count) & (lbs_sectors - 1)) {
+      dmio_reject("region %u (sector %llu, count %llu) is not aligned to its %u-byte blocks", i,
+                  r.sector, r.count, lbs);
+      return -DMIO_EINVAL;
+    }
+    const dmio_sector_t size = dmio_bdev_sectors(r.bdev);
+    if (r.sector > size || r.count > size - r.sector) {
+      dmio_reject("region %u (sector %llu, count %llu) ends past its device (%llu sectors)", i,
+                  r.sector, r.count, size);
+      return -DMIO_EINVAL;
+    }
+    if (!r.count) continue;
+    *longest = {ktl::max(longest->n, r.count)};
+    *dma_mask |= dmio_bdev_dma_alignment(r.bdev);
+    *block = ktl::max(*block, lbs);
+  }
+  return 0;
+}
+
+// Data must start on a sector boundary (and the devices' dma alignment) and
+// bio_vecs must hold whole sectors: the block drivers walk bvecs by sector.
+int check_buffer(const dmio_buffer &buf, Bytes need, unsigned int dma_mask) {
+  dma_mask |= (1U << DMIO_SECTOR_SHIFT) - 1;
+  switch (buf.kind) {
+    case DMIO_BUFFER_PAGE_LIST: {
+      if (buf.offset >= DMIO_PAGE_SIZE) return refuse("page offset is not inside the first page");
+      if (buf.offset & dma_mask) return refuse("page offset breaks the devices' dma alignment");
+      unsigned int offset = buf.offset;
+      for (const dmio_page_list *pl = buf.pl; need.n; pl = pl->next, offset = 0) {
+        if (!pl) return refuse("page list is shorter than the largest region");
+        if (!pl->page) return refuse("page list holds a NULL page");
+        need.n -= ktl::min<unsigned long long>(need.n, DMIO_PAGE_SIZE - offset);
+      }
+      return 0;
+    }
+    case DMIO_BUFFER_BVEC: {
+      if (!buf.bvec) return refuse("bio_vec array is NULL");
+      for (const dmio_bvec *bv = buf.bvec; need.n; bv++) {
+        if (!bv->page || !bv->len) return refuse("bio_vec array holds an empty entry");
+        if ((bv->offset | bv->len) & dma_mask)
+          return refuse("bio_vec entry breaks the devices' dma alignment");
+        need.n -= ktl::min<unsigned long long>(need.n, bv->len);
+      }
+      return 0;
+    }
+    case DMIO_BUFFER_VM: {
+      const char *start = static_cast<const char *>(buf.vm);
+      if (!start) return refuse("data pointer is NULL");
+      if (reinterpret_cast<unsigned long>(start) & dma_mask)
+        return refuse("data pointer breaks the devices' dma alignment");
+      const char *last = start + need.n - 1;
+      const bool vmalloc = dmio_is_vmalloc(start) && dmio_is_vmalloc(last);
+      const bool linear = dmio_is_linear(start) && dmio_is_linear(last);
+      if (!vmalloc && !linear) return refuse("data is neither vmalloc'd nor linear memory");
+      return 0;
+    }
+  }
+  return refuse("unknown buffer kind");
+}
+
+// Everything about a call that validation learns and dispatch needs.
+struct Plan {
+  Sectors longest{0};         // data to move: the largest region
+  unsigned int dma_mask = 0;  // union of the data regions' dma alignments
+  unsigned int block = 512;   // largest logical block size of a data region
+};
+
+int validate(const Call &c, Plan *plan) {
+  if (c.num_regions == 0 || c.num_regions > DMIO_MAX_REGIONS) {
+    dmio_reject("%u regions (allowed: 1 to %u)", c.num_regions, DMIO_MAX_REGIONS);
+    return -DMIO_EINVAL;
+  }
+  if (!c.where) return refuse("region array is NULL");
+  if (c.op != DMIO_OP_READ && c.op != DMIO_OP_WRITE && c.op != DMIO_OP_DISCARD &&
+      c.op != DMIO_OP_WRITE_ZEROES) {
+    dmio_reject("operation %u is not read, write, discard or write-zeroes", c.op);
+    return -DMIO_EINVAL;
+  }
+  if (c.flags & ~kAllowedFlags) {
+    dmio_reject("unsupported request flags %#x", c.flags & ~kAllowedFlags);
+    return -DMIO_EINVAL;
+  }
+  if ((c.flags & kWriteOnlyFlags) && c.op != DMIO_OP_WRITE)
+    return refuse("REQ_FUA and REQ_PREFLUSH are for writes only");
+  if (c.op == DMIO_OP_READ && c.num_regions > 1) return refuse("a read takes exactly one region");
+  if (int r = check_regions(c, &plan->longest, &plan->dma_mask, &plan->block)) return r;
+  if (!is_data_op(c.op) || !plan->longest.n) return 0;
+  return check_buffer(*c.buf, plan->longest.bytes(), plan->dma_mask);
+}
+
+// ---- Dispatch ----
+
+class Dispatcher {
+ public:
+  Dispatcher(const Call &c, const Plan &plan, Request *req)
+      : c_(c), plan_(plan), req_(req), opf_(c.op | c.flags) {}
+
+  void run() {
+    dmio_plug plug;
+    dmio_plug_start(&plug);
+    for (unsigned int i = 0; i < c_.num_regions; i++) {
+      if (!c_.where[i].count && (opf_ & DMIO_REQ_PREFLUSH)) empty_flush({i});
+    }
+    if (is_data_op(c_.op)) {
+      if (plan_.longest.n) walk_buffer();
+    } else {
+      for (unsigned int i = 0; i < c_.num_regions; i++)
+        if (c_.where[i].count) dataless({i});
+    }
+    dmio_plug_finish(&plug);
+  }
+
+ private:
+  void submit(struct bio *bio) {
+    req_->hold();
+    dmio_bio_submit(bio);
+  }
+
+  void empty_flush(RegionIndex r) {
+    const dmio_region &where = c_.where[r.i];
+    submit(dmio_bio_alloc(where.bdev, 0, opf_, where.sector, req_, r.i));
+  }
+
+  // Discard and write-zeroes: no data, split to what the device takes.
+  void dataless(RegionIndex r) {
+    const dmio_region &where = c_.where[r.i];
+    const unsigned int block = dmio_bdev_logical_block_size(where.bdev) >> DMIO_SECTOR_SHIFT;
+    const dmio_sector_t max = ktl::round_down<dmio_sector_t>(
+        ktl::min<dmio_sector_t>(dmio_bdev_max_sectors(where.bdev, c_.op),
+                                Sectors::of(kMaxBioBytes).n),
+        block);
+    if (!max) {
+      req_->fail(r);  // the device does not support the op
+      return;
+    }
+    for (dmio_sector_t done = 0; done < where.count;) {
+      const dmio_sector_t n = ktl::min(max, where.count - done);
+      struct bio *bio = dmio_bio_alloc(where.bdev, 0, opf_, where.sector + done, req_, r.i);
+      dmio_bio_set_size(bio, Sectors{n}.bytes().n);
+      submit(bio);
+      done += n;
+    }
+  }
+
+  void walk_buffer() {
+    const dmio_buffer &buf = *c_.buf;
+    switch (buf.kind) {
+      case DMIO_BUFFER_PAGE_LIST:
+        return walk(PageListCursor(buf.pl, buf.offset));
+      case DMIO_BUFFER_BVEC:
+        return walk(BvecCursor(buf.bvec));
+      case DMIO_BUFFER_VM:
+        if (dmio_is_vmalloc(buf.vm)) return walk(VmallocCursor(static_cast<const char *>(buf.vm)));
+        return walk(LinearCursor(static_cast<const char *>(buf.vm)));
+    }
+  }
+
+  // The longest region leads: its bios are built from the buffer, and
+  // every other region gets clones of them, trimmed where it is shorter.
+  template <class Cursor> void walk(Cursor cursor) {
+    RegionIndex lead{0};
+    for (unsigned int i = 1; i < c_.num_regions; i++)
+      if (c_.where[i].count > c_.where[lead.i].count) lead = {i};
+
+    const dmio_region &leader = c_.where[lead.i];
+    for (Sectors at{0}; at.n < leader.count;) {
+      // Only a region's first bio carries the flush; FUA goes on all.
+      const unsigned int opf = at.n ? opf_ & ~DMIO_REQ_PREFLUSH : opf_;
+      const Bytes want = {ktl::round_down<unsigned long long>(
+          ktl::min(Sectors{leader.count - at.n}.bytes().n, kMaxChunk.n), plan_.block)};
+      const unsigned int vecs = ktl::min<unsigned long long>(DMIO_BIO_MAX_VECS, max_vecs(want));
+      struct bio *bio = dmio_bio_alloc(leader.bdev, vecs, opf, leader.sector + at.n, req_, lead.i);
+      const Sectors got = Sectors::of(fill(bio, cursor, want));
+
+      // Clone before the leader is submitted: a fast device may complete
+      // and advance it inside submit.
+      for (unsigned int i = 0; i < c_.num_regions; i++) {
+        const dmio_region &where = c_.where[i];
+        if (i == lead.i || where.count <= at.n) continue;
+        struct bio *clone = dmio_bio_clone(bio, where.bdev, opf, where.sector + at.n, req_, i);
+        if (where.count - at.n < got.n)
+          dmio_bio_set_size(clone, Sectors{where.count - at.n}.bytes().n);
+        submit(clone);
+      }
+      submit(bio);
+      at.n += got.n;
+    }
+  }
+
+  // Vectors @want bytes may need: a page each (plus one for a mid-page
+  // start), or for bio_vec arrays a sector each, the smallest entry.
+  unsigned long long max_vecs(Bytes want) const {
+    if (c_.buf->kind == DMIO_BUFFER_BVEC) return Sectors::of(want).n;
+    return want.n / DMIO_PAGE_SIZE + 2;
+  }
+
+  // Adds up to @want bytes of the buffer to @bio.  If the bio's vector
+  // table fills first, the bio is cut back to a whole number of blocks and
+  // the cursor to match, so the next bio starts on a block boundary.
+  template <class Cursor> Bytes fill(struct bio *bio, Cursor &cursor, Bytes want) {
+    const Cursor start = cursor;
+    Bytes added{0};
+    while (added.n < want.n) {
+      const Segment s = cursor.peek();
+      const unsigned int len = ktl::min<unsigned long long>(s.len, want.n - added.n);
+      if (!dmio_bio_add_page(bio, s.page, len, s.offset)) break;
+      cursor.advance(len);
+      added.n += len;
+    }
+    if (added.n == want.n) return added;
+    const Bytes whole = {ktl::round_down<unsigned long long>(added.n, plan_.block)};
+    dmio_bio_set_size(bio, whole.n);
+    cursor = start;
+    skip(cursor, whole);
+    return whole;
+  }
+
+  const Call &c_;
+  const Plan &plan_;
+  Request *const req_;
+  const unsigned int opf_;
+};
+
+int issue(const Call &c, dmio_notify_fn fn, void *context) {
+  dmio_might_sleep();
+  Plan plan;
+  if (int r = validate(c, &plan)) return r;
+
+  // A vmalloc'd read must not leave stale lines in the vmap alias.
+  void *vm = c.buf && c.buf->kind == DMIO_BUFFER_VM && is_data_op(c.op) ? c.buf->vm : nullptr;
+  const unsigned long vm_bytes = vm ? plan.longest.bytes().n : 0;
+  if (vm_bytes) dmio_flush_vmap(vm, vm_bytes);
+
+  Request *req = Request::create(fn, context, c.op == DMIO_OP_READ ? vm : nullptr,
+                                 c.op == DMIO_OP_READ ? vm_bytes : 0);
+  Dispatcher(c, plan, req).run();
+  req->release();
+  return 0;
+}
+
+Call make_call(unsigned int num_regions, const dmio_region *where, int rw,
+               const dmio_buffer *buf) {
+  const unsigned int opf = static_cast<unsigned int>(rw);
+  return {num_regions, where, opf & DMIO_OP_MASK, opf & ~DMIO_OP_MASK, buf};
+}
+
+struct SyncWaiter {
+  dmio_completion done;
+  unsigned long error_bits;
+
+  static void notify(unsigned long error_bits, void *context) {
+    auto *w = static_cast<SyncWaiter *>(context);
+    w->error_bits = error_bits;
+    dmio_complete(&w->done);
+  }
+};
+
+}  // namespace
+}  // namespace dmio
+
+extern "C" int dmio_core_sync(unsigned int num_regions, const dmio_region *where, int rw,
+                              const dmio_buffer *buf, unsigned long *error_bits) {
+  using namespace dmio;
+  SyncWaiter w;
+  w.error_bits = 0;
+  dmio_completion_init(&w.done);
+  // Uninterruptible: returning on a signal with bios in flight would hand
+  // the caller back a buffer the device is still writing.
+  int r = issue(make_call(num_regions, where, rw | DMIO_REQ_SYNC, buf), SyncWaiter::notify, &w);
+  if (!r) {
+    dmio_completion_wait(&w.done);
+    r = w.error_bits ? -DMIO_EIO : 0;
+  }
+  if (error_bits) *error_bits = w.error_bits;
+  return r;
+}
+
+extern "C" int dmio_core_async(unsigned int num_regions, const dmio_region *where, int rw,
+                               const dmio_buffer *buf, dmio_notify_fn fn, void *context) {
+  using namespace dmio;
+  if (!fn) {
+    dmio_reject("async request without a completion callback");
+    return -DMIO_EINVAL;
+  }
+  return issue(make_call(num_regions, where, rw, buf), fn, context);
+}
+
+extern "C" void dmio_core_bio_done(void *owner, unsigned int region, int failed) {
+  auto *req = static_cast<dmio::Request *>(owner);
+  if (failed) req->fail({region});
+  req->release();
+}
+
+extern "C" int dmio_core_init(void) { return dmio::reserves_init(sizeof(dmio::Request)); }
+
+extern "C" void dmio_core_exit(void) { dmio::reserves_exit(); }

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// dmio_mempool.cpp - the reservations dm_io_get()/dm_io_put() size.
+//
+// A page of I/O in flight needs at most one request object and one bio (a
+// bio covers at least a page), so a reservation of n pages keeps n of each
+// in the pools: kBasePages from load, plus every get not yet put.  A page
+// written to k regions counts k times.
+
+#include <dmio/ktl.h>
+
+#include "dmio_mempool.h"
+
+namespace dmio {
+namespace {
+
+class Reservation {
+ public:
+  int init(unsigned int request_size) {
+    lock_.init();
+    return dmio_pools_init(request_size, kBasePages);
+  }
+
+  // All or nothing: a pool that grew is shrunk back if the next one fails.
+  int get(unsigned int pages) {
+    ktl::Guard<ktl::Mutex> guard(lock_);
+    const unsigned int now = kBasePages + extra_;
+    if (pages > ~0U - now) return -DMIO_ENOMEM;
+    if (int r = dmio_request_pool_resize(now + pages)) return r;
+    if (int r = dmio_bio_pool_resize(now + pages)) {
+      dmio_request_pool_resize(now);  // shrinking never fails
+      return r;
+    }
+    extra_ += pages;
+    return 0;
+  }
+
+  void put(unsigned int pages) {
+    ktl::Guard<ktl::Mutex> guard(lock_);
+    if (pages > extra_) {
+      if (!warned_) {
+        dmio_warn("dm_io_put(%u) exceeds the %u pages reserved by dm_io_get(); clamping",
+                  pages, extra_);
+        warned_ = true;
+      }
+      pages = extra_;
+    }
+    extra_ -= pages;
+    dmio_bio_pool_resize(kBasePages + extra_);
+    dmio_request_pool_resize(kBasePages + extra_);
+  }
+
+  unsigned int pages() {
+    ktl::Guard<ktl::Mutex> guard(lock_);
+    return kBasePages + extra_;
+  }
+
+ private:
+  ktl::Mutex lock_;
+  unsigned int extra_ = 0;  // pages reserved by dm_io_get(), not yet put
+  bool warned_ = false;
+};
+
+constinit Reservation reservation;
+
+}  // namespace
+
+int reserves_init(unsigned int request_size) { return reservation.init(request_size); }
+
+void reserves_exit() { dmio_pools_exit(); }
+
+}  // namespace dmio
+
+extern "C" int dmio_core_get(unsigned int num_pages) {
+  dmio_might_sleep();
+  return dmio::reservation.get(num_pages);
+}
+
+extern "C" void dmio_core_put(unsigned int num_pages) {
+  dmio_might_sleep();
+  dmio::reservation.put(num_pages);
+}
+
+extern "C" unsigned int dmio_core_reserved_pages(void) { return dmio::reservation.pages(); }

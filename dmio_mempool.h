@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Reservations: the pools every request draws from (dmio_mempool.cpp).
+#pragma once
+
+namespace dmio {
+
+// Pages of I/O that can be in flight from reserves before any dm_io_get().
+constexpr unsigned int kBasePages = 16;
+
+int reserves_init(unsigned int request_size);
+void reserves_exit();
+
+}  // namespace dmio

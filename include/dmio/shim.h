@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The boundary between dmio's C++ core and the kernel.
+ *
+ * Kernel headers are not C++-safe, so the core sees the kernel only through
+ * this header: opaque struct pointers, plain-data mirrors of the few kernel
+ * structs it reads, constants, and the functions of dmio_shim.c.  The shim
+ * checks every mirror and constant against the real kernel definitions at
+ * build time, so a kernel that changes one of them fails to build dmio
+ * rather than corrupting memory.
+ *
+ * Included from C (dmio_shim.c) and C++ (the core); nothing here may need
+ * either language's headers.
+ */
+#ifndef _DMIO_SHIM_H
+#define _DMIO_SHIM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bio;
+struct block_device;
+struct page;
+
+typedef unsigned long long dmio_sector_t;
+
+#define DMIO_SECTOR_SHIFT 9
+#define DMIO_PAGE_SIZE 4096u
+#define DMIO_BIO_MAX_VECS 256u
+#define DMIO_MAX_REGIONS 64u /* BITS_PER_LONG: one error bit per region */
+
+#define DMIO_EIO 5
+#define DMIO_ENOMEM 12
+#define DMIO_EINVAL 22
+
+/* blk_opf_t: the operation in the low bits, flags above. */
+#define DMIO_OP_MASK 0xffu
+#define DMIO_OP_READ 0u
+#define DMIO_OP_WRITE 1u
+#define DMIO_OP_DISCARD 3u
+#define DMIO_OP_WRITE_ZEROES 9u
+#define DMIO_REQ_SYNC (1u << 11)
+#define DMIO_REQ_META (1u << 12)
+#define DMIO_REQ_PRIO (1u << 13)
+#define DMIO_REQ_FUA (1u << 17)
+#define DMIO_REQ_PREFLUSH (1u << 18)
+
+/* Mirrors of struct io_region, struct page_list and struct bio_vec. */
+struct dmio_region {
+	struct block_device *bdev;
+	dmio_sector_t sector;
+	dmio_sector_t count;
+};
+
+struct dmio_page_list {
+	struct dmio_page_list *next;
+	struct page *page;
+};
+
+struct dmio_bvec {
+	struct page *page;
+	unsigned int len;
+	unsigned int offset;
+};
+
+typedef void (*dmio_notify_fn)(unsigned long error_bits, void *context);
+
+/*
+ * Storage for kernel objects the core embeds by value; the shim checks
+ * that each kernel struct fits.
+ */
+struct dmio_completion {
+	unsigned long opaque[16];
+};
+
+struct dmio_plug {
+	unsigned long opaque[8];
+};
+
+struct dmio_mutex {
+	unsigned long opaque[32];
+};
+
+/* The data buffer of a request, as the entry points received it. */
+enum dmio_buffer_kind {
+	DMIO_BUFFER_PAGE_LIST,
+	DMIO_BUFFER_BVEC,
+	DMIO_BUFFER_VM,
+};
+
+struct dmio_buffer {
+	enum dmio_buffer_kind kind;
+	unsigned int offset; /* into the first page; page lists only */
+	union {
+		const struct dmio_page_list *pl;
+		const struct dmio_bvec *bvec;
+		void *vm;
+	};
+};
+
+/* ---- Implemented by the core (C++), called by the shim. ---- */
+
+int dmio_core_init(void);
+void dmio_core_exit(void);
+int dmio_core_sync(unsigned int num_regions, const struct dmio_region *where,
+		   int rw, const struct dmio_buffer *buf,
+		   unsigned long *error_bits);
+int dmio_core_async(unsigned int num_regions, const struct dmio_region *where,
+		    int rw, const struct dmio_buffer *buf, dmio_notify_fn fn,
+		    void *context);
+int dmio_core_get(unsigned int num_pages);
+void dmio_core_put(unsigned int num_pages);
+unsigned int dmio_core_reserved_pages(void);
+/* Completion of one bio issued with dmio_bio_alloc() or dmio_bio_clone(). */
+void dmio_core_bio_done(void *owner, unsigned int region, int failed);
+
+/* ---- Implemented by the shim (C), called by the core. ---- */
+
+/* Messages: every refused request logs through the rate limit. */
+void dmio_reject(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void dmio_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void dmio_might_sleep(void);
+
+/* Block devices. */
+dmio_sector_t dmio_bdev_sectors(struct block_device *bdev);
+unsigned int dmio_bdev_logical_block_size(struct block_device *bdev);
+unsigned int dmio_bdev_dma_alignment(struct block_device *bdev);
+/* Largest bio, in sectors, a device takes for a data-less op; 0: none. */
+unsigned int dmio_bdev_max_sectors(struct block_device *bdev, unsigned int op);
+
+/* The C++ runtime's heap (dmio_rt.cpp); GFP_KERNEL. */
+void *dmio_kmalloc(unsigned long bytes);
+void dmio_kfree(void *p);
+
+/* Memory: where a kernel virtual address's page lives. */
+int dmio_is_vmalloc(const void *addr);
+int dmio_is_linear(const void *addr);
+struct page *dmio_vmalloc_to_page(const void *addr);
+struct page *dmio_virt_to_page(const void *addr);
+void dmio_flush_vmap(void *addr, unsigned long bytes);
+void dmio_invalidate_vmap(void *addr, unsigned long bytes);
+
+/* Reserves: the request pool and the bio_set (front pad for the shim). */
+int dmio_pools_init(unsigned int request_size, unsigned int min_nr);
+void dmio_pools_exit(void);
+int dmio_request_pool_resize(unsigned int min_nr);
+int dmio_bio_pool_resize(unsigned int min_nr);
+void *dmio_request_alloc(void);
+void dmio_request_free(void *request);
+
+/*
+ * Bios.  Each carries (owner, region) back to dmio_core_bio_done().  A
+ * failed read is zero-filled over its whole original extent before that.
+ */
+struct bio *dmio_bio_alloc(struct block_device *bdev, unsigned int nr_vecs,
+			   unsigned int opf, dmio_sector_t sector, void *owner,
+			   unsigned int region);
+/* Returns how many bytes were added: len, or 0 when the bio is full. */
+unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
+			       unsigned int len, unsigned int offset);
+void dmio_bio_set_size(struct bio *bio, unsigned int bytes);
+unsigned int dmio_bio_size(struct bio *bio);
+/* A bio sharing @src's data; @src stays alive until every clone is done. */
+struct bio *dmio_bio_clone(struct bio *src, struct block_device *bdev,
+			   unsigned int opf, dmio_sector_t sector, void *owner,
+			   unsigned int region);
+void dmio_bio_submit(struct bio *bio);
+
+void dmio_plug_start(struct dmio_plug *plug);
+void dmio_plug_finish(struct dmio_plug *plug);
+
+void dmio_mutex_init(struct dmio_mutex *m);
+void dmio_mutex_lock(struct dmio_mutex *m);
+void dmio_mutex_unlock(struct dmio_mutex *m);
+
+void dmio_completion_init(struct dmio_completion *c);
+void dmio_completion_wait(struct dmio_completion *c);
+void dmio_complete(struct dmio_completion *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _DMIO_SHIM_H */
