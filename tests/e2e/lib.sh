@@ -1,0 +1,113 @@
+# Helpers for the guest-side end-to-end scripts.  Sourced, not run; busybox
+# sh, so POSIX only.  Every check prints exactly one line, "E2E ok <name>"
+# or "E2E not ok <name>", which the host counts; e2e_finish turns any
+# failure into a non-zero exit status.
+
+# No udev in the guest: libdevmapper makes the /dev/mapper nodes itself.
+export DM_DISABLE_UDEV=1
+
+E2E_FAILED=0
+
+e2e_ok() { echo "E2E ok $1"; }
+e2e_not_ok() { echo "E2E not ok $1"; E2E_FAILED=1; }
+
+# check NAME CMD...: the check passes iff CMD succeeds.
+check() {
+	_name=$1
+	shift
+	if "$@"; then e2e_ok "$_name"; else e2e_not_ok "$_name"; fi
+}
+
+# check_fails NAME CMD...: the check passes iff CMD fails.
+check_fails() {
+	_name=$1
+	shift
+	if "$@"; then e2e_not_ok "$_name"; else e2e_ok "$_name"; fi
+}
+
+e2e_finish() {
+	exit "$E2E_FAILED"
+}
+
+say() { echo "# $*"; }
+
+# Size of a block device, in 512-byte sectors.
+dev_sectors() { blockdev --getsz "$1"; }
+
+# "major:minor" of a block device node, as dm tables print it.
+dev_id() {
+	# shellcheck disable=SC2046
+	set -- $(stat -L -c '%t %T' "$1")
+	printf '%d:%d' "0x$1" "0x$2"
+}
+
+# mirror_create NAME SECTORS LEG...: a dmio-mirror over the legs.
+mirror_create() {
+	_m=$1
+	_len=$2
+	shift 2
+	dmsetup create "$_m" --table "0 $_len dmio-mirror $# $*"
+}
+
+# leg_state MIRROR I / leg_errors MIRROR I: leg I's fields in the status
+# line "0 <len> dmio-mirror <n> <dev> <A|D> <errors> ...".
+leg_state() { dmsetup status "$1" | awk -v i="$2" '{ print $(6 + 3 * i) }'; }
+leg_errors() { dmsetup status "$1" | awk -v i="$2" '{ print $(7 + 3 * i) }'; }
+
+# legs_in_state MIRROR STATE I...: every listed leg is in STATE.
+legs_in_state() {
+	_m=$1
+	_want=$2
+	shift 2
+	for _i; do
+		[ "$(leg_state "$_m" "$_i")" = "$_want" ] || return 1
+	done
+}
+
+# Drop a device's clean page cache: mirror I/O reaches the legs below
+# their page cache, so a buffered read of a leg could see stale pages.
+flush_dev() {
+	for _d; do blockdev --flushbufs "$_d" || return 1; done
+}
+
+# legs_identical SECTORS LEG...: the first SECTORS of every leg are equal.
+legs_identical() {
+	_bytes=$(($1 * 512))
+	shift
+	flush_dev "$@" || return 1
+	_first=$1
+	shift
+	for _l; do
+		cmp -s -n "$_bytes" "$_first" "$_l" || {
+			say "$_first and $_l differ:"
+			cmp -n "$_bytes" "$_first" "$_l"
+			return 1
+		}
+	done
+}
+
+# run_fio NAME DEV RW BS SIZE SEED [extra fio args...]: write SIZE with
+# crc32c verification headers, then read everything back and verify it.
+run_fio() {
+	_n=$1 _dev=$2 _rw=$3 _bs=$4 _size=$5 _seed=$6
+	shift 6
+	fio --name="$_n" --filename="$_dev" --direct=1 --ioengine=libaio \
+		--iodepth=8 --rw="$_rw" --bs="$_bs" --size="$_size" \
+		--verify=crc32c --verify_fatal=1 --randseed="$_seed" \
+		--output=/tmp/fio."$_n".log "$@" || {
+		say "fio $_n failed; its log:"
+		sed 's/^/#   /' /tmp/fio."$_n".log
+		return 1
+	}
+}
+
+# dmesg_count TEXT: how many kernel log lines contain TEXT.
+dmesg_count() { dmesg | grep -cF -- "$1"; }
+
+# dm_remove NAME...: remove devices, quietly ignoring ones not there.
+dm_remove() {
+	for _d; do
+		dmsetup info "$_d" >/dev/null 2>&1 && dmsetup remove "$_d"
+	done
+	return 0
+}
