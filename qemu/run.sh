@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Boot the test kernel, load dmio and other modules, run a script in the
+# guest, power off.  Exit status: the script's, or 1 if the console shows
+# a kernel problem (BUG, WARNING, KASAN, lockdep, kmemleak, bad taint), or
+# the VM did not finish.
+#
+#   qemu/run.sh --ko "dmio.ko x.ko" --script t.sh [--files "y.ko"]
+#               [--kdir DIR] [--name NAME] [--quiet] [--timeout SECONDS]
+#
+# --ko modules are loaded in order before the script; --files are only
+# copied to /modules in the guest.  The console log is kept in
+# out/logs/NAME.log.  DMIO_ACCEL=kvm|tcg forces the accelerator.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ko="" files="" script="" kdir="" name="vm" quiet=0 timeout=${DMIO_VM_TIMEOUT:-900}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--ko) ko=$2; shift 2 ;;
+	--files) files=$2; shift 2 ;;
+	--script) script=$2; shift 2 ;;
+	--kdir) kdir=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	*) die "unknown argument '$1'" ;;
+	esac
+done
+[ -n "$script" ] && [ -f "$script" ] || die "--script: no such file '$script'"
+[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug)
+"$DMIO_QEMU_DIR/deps.sh"
+
+logdir="$DMIO_TOP/out/logs"
+mkdir -p "$logdir"
+log="$logdir/$name.log"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# ---- initramfs: a cached base (busybox, dmsetup, fio) + this run's files ----
+base=$("$DMIO_QEMU_DIR/initramfs.sh")
+mkdir -p "$work/root/modules" "$work/root/etc"
+: >"$work/root/etc/dmio-load"
+for m in $ko; do
+	cp "$m" "$work/root/modules/"
+	basename "$m" >>"$work/root/etc/dmio-load"
+done
+for m in $files; do cp "$m" "$work/root/modules/"; done
+cp "$script" "$work/root/test.sh"
+[ -d "$DMIO_TOP/tests/lib" ] && cp -r "$DMIO_TOP/tests/lib" "$work/root/lib-dmio"
+(cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/run.cpio.gz"
+cat "$base" "$work/run.cpio.gz" >"$work/initrd.gz"
+
+# ---- disks: three fresh 64 MiB virtio disks ----
+drives=()
+for d in a b c; do
+	truncate -s 64M "$work/vd$d.img"
+	drives+=(-drive "file=$work/vd$d.img,format=raw,if=virtio,cache=unsafe,discard=unmap")
+done
+
+# ---- accelerator: KVM only where a probe boot has worked on this machine ----
+accel=$("$DMIO_QEMU_DIR/accel.sh" "$kdir")
+case $accel in
+kvm) accel_args=(-accel kvm -cpu host) ;;
+*) accel_args=(-accel tcg,thread=multi -cpu max) ;;
+esac
+
+cmdline="console=ttyS0 printk.time=0 panic=-1 brd.rd_nr=64 brd.rd_size=16384"
+[ $quiet = 1 ] || log "booting $name ($accel); console log: $log"
+set +e
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
+	-m 2G -smp 2 -nodefaults -display none -no-reboot \
+	-serial stdio -kernel "$kdir/arch/x86/boot/bzImage" \
+	-initrd "$work/initrd.gz" -append "$cmdline" "${drives[@]}" \
+	</dev/null | sed -u 's/\r$//' | if [ $quiet = 1 ]; then cat >"$log"; else tee "$log"; fi
+set -e
+
+exec "$DMIO_QEMU_DIR/console-check.sh" "$log"
