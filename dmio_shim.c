@@ -308,9 +308,43 @@ void dmio_pools_exit(void)
 	mempool_exit(&dmio_requests);
 }
 
+/*
+ * mempool_resize() returns 0 even when it could not allocate the new
+ * elements, leaving the reserve short.  dmio's reservations are a promise,
+ * so the elements are allocated here first: all of them, or none.
+ */
+static int dmio_mempool_set_min(mempool_t *pool, unsigned int min_nr)
+{
+	int grow = (int)min_nr - pool->min_nr;
+	void **spare;
+	int i, r = -ENOMEM;
+
+	if (grow <= 0)
+		return mempool_resize(pool, min_nr);
+	spare = kvmalloc_array(grow, sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+	for (i = 0; i < grow; i++) {
+		spare[i] = pool->alloc(GFP_KERNEL, pool->pool_data);
+		if (!spare[i])
+			goto out;
+	}
+	r = mempool_resize(pool, min_nr);
+	if (r)
+		goto out;
+	/* Each fills the pool up to min_nr; the rest go back to the slab. */
+	while (i--)
+		mempool_free(spare[i], pool);
+out:
+	while (i-- > 0)
+		pool->free(spare[i], pool->pool_data);
+	kvfree(spare);
+	return r;
+}
+
 int dmio_request_pool_resize(unsigned int min_nr)
 {
-	return mempool_resize(&dmio_requests, min_nr);
+	return dmio_mempool_set_min(&dmio_requests, min_nr);
 }
 
 /* A bio_set is two pools: the bios themselves and their bvec tables. */
@@ -319,12 +353,12 @@ int dmio_bio_pool_resize(unsigned int min_nr)
 	unsigned int old = dmio_bios.bio_pool.min_nr;
 	int r;
 
-	r = mempool_resize(&dmio_bios.bio_pool, min_nr);
+	r = dmio_mempool_set_min(&dmio_bios.bio_pool, min_nr);
 	if (r)
 		return r;
-	r = mempool_resize(&dmio_bios.bvec_pool, min_nr);
+	r = dmio_mempool_set_min(&dmio_bios.bvec_pool, min_nr);
 	if (r)
-		mempool_resize(&dmio_bios.bio_pool, old); /* shrinking: no fail */
+		dmio_mempool_set_min(&dmio_bios.bio_pool, old);
 	return r;
 }
 
@@ -399,11 +433,6 @@ unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes)
 {
 	bio->bi_iter.bi_size = bytes;
-}
-
-unsigned int dmio_bio_size(struct bio *bio)
-{
-	return bio->bi_iter.bi_size;
 }
 
 struct bio *dmio_bio_clone(struct bio *src, struct block_device *bdev,

@@ -46,7 +46,8 @@ for m in $ko; do
 done
 for m in $files; do cp "$m" "$work/root/modules/"; done
 cp "$script" "$work/root/test.sh"
-[ -d "$DMIO_TOP/tests/lib" ] && cp -r "$DMIO_TOP/tests/lib" "$work/root/lib-dmio"
+# The project's tests/ travels along, so guest scripts can share helpers.
+[ -d "$DMIO_TOP/tests" ] && cp -r "$DMIO_TOP/tests" "$work/root/tests"
 (cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/run.cpio.gz"
 cat "$base" "$work/run.cpio.gz" >"$work/initrd.gz"
 
@@ -61,10 +62,10 @@ done
 accel=$("$DMIO_QEMU_DIR/accel.sh" "$kdir")
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host) ;;
-*) accel_args=(-accel tcg,thread=multi -cpu max) ;;
+*) accel_args=(-accel tcg,thread=multi -cpu max,la57=off) ;;
 esac
 
-cmdline="console=ttyS0 printk.time=0 panic=-1 brd.rd_nr=64 brd.rd_size=16384"
+cmdline="console=ttyS0 printk.time=0 panic=-1 brd.rd_nr=72 brd.rd_size=16384"
 [ $quiet = 1 ] || log "booting $name ($accel); console log: $log"
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \

@@ -160,7 +160,6 @@ struct bio *dmio_bio_alloc(struct block_device *bdev, unsigned int nr_vecs,
 unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 			       unsigned int len, unsigned int offset);
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes);
-unsigned int dmio_bio_size(struct bio *bio);
 /* A bio sharing @src's data; @src stays alive until every clone is done. */
 struct bio *dmio_bio_clone(struct bio *src, struct block_device *bdev,
 			   unsigned int opf, dmio_sector_t sector, void *owner,

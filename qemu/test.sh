@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The whole test suite: KUnit suites in one VM, end-to-end tests in
+# another, on the debug (KASAN, kmemleak, lockdep) test kernel.  Ends with
+# "N passed, N failed"; exits non-zero on any failure, kernel warning or
+# missing result.  Logs: out/logs/{kunit,e2e}.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kdir=""
+[ "${1:-}" = --kdir ] && kdir=$2
+"$DMIO_QEMU_DIR/deps.sh"
+[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug)
+log "building dmio against $kdir"
+make -s -C "$DMIO_TOP" KDIR="$kdir" modules >/dev/null
+
+passed=0 failed=0 skipped=0
+failures=()
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); failures+=("$1"); }
+
+# ---- KUnit ----
+start=$(date +%s)
+set +e
+"$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name kunit --quiet \
+	--ko "$DMIO_TOP/dmio.ko" --files "$DMIO_TOP/kunit/dmio_kunit.ko" \
+	--script "$DMIO_TOP/tests/kunit.sh"
+vm=$?
+set -e
+klog="$DMIO_TOP/out/logs/kunit.log"
+[ $vm = 0 ] || fail "kunit VM (exit $vm; see $klog)"
+
+# Every suite in kunit/ must report a plan and that many results.
+# Case lines are indented once; "# SKIP" marks a skipped case.
+while read -r kind name; do
+	case $kind in
+	ok) pass ;;
+	skip) skipped=$((skipped + 1)) ;;
+	notok) fail "$name" ;;
+	missing) fail "$name: results missing" ;;
+	esac
+done < <(awk -v suites="$(grep -ohE '\.name = "dmio_[a-z_]+"' "$DMIO_TOP"/kunit/*.c | cut -d'"' -f2 | tr '\n' ' ')" '
+	/^    # Subtest: / { suite = $3; plan[suite] = -1; next }
+	/^    1\.\.[0-9]+$/ { split($1, p, "\\.\\."); plan[suite] = p[2]; next }
+	/^    (not )?ok [0-9]+ / {
+		line = $0; sub(/^    /, "", line)
+		bad = line ~ /^not ok/
+		sub(/^(not )?ok [0-9]+ (- )?/, "", line)
+		name = line; sub(/ .*/, "", name)
+		got[suite]++
+		if (bad) print "notok", suite "." name
+		else if (line ~ /# SKIP/) print "skip", suite "." name
+		else print "ok", suite "." name
+	}
+	END {
+		n = split(suites, want, " ")
+		for (i = 1; i <= n; i++) {
+			s = want[i]
+			if (!(s in plan) || plan[s] < 0 || got[s] != plan[s])
+				print "missing", s
+		}
+	}' "$klog")
+log "KUnit: $passed passed, $failed failed in $(($(date +%s) - start)) s"
+
+# ---- End to end: the example mirror target under fio and dmsetup ----
+if [ -d "$DMIO_TOP/tests/e2e" ] && [ -f "$DMIO_TOP/mirror/dmio-mirror.ko" ]; then
+	start=$(date +%s)
+	set +e
+	"$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name e2e --quiet \
+		--ko "$DMIO_TOP/dmio.ko $DMIO_TOP/mirror/dmio-mirror.ko" \
+		--script "$DMIO_TOP/tests/e2e.sh"
+	vm=$?
+	set -e
+	elog="$DMIO_TOP/out/logs/e2e.log"
+	while read -r verdict name; do
+		if [ "$verdict" = ok ]; then pass; else fail "$name"; fi
+	done < <(sed -nE 's/^E2E (ok|not ok) (.*)$/\1 \2/p' "$elog" | sed 's/^not ok/notok/')
+	[ $vm = 0 ] || fail "e2e VM (exit $vm; see $elog)"
+	log "end to end: done in $(($(date +%s) - start)) s"
+else
+	fail "end-to-end tests (tests/e2e, mirror/) not built"
+fi
+
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+summary="$passed passed, $failed failed"
+[ $skipped -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ $failed = 0 ]
