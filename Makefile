@@ -54,6 +54,6 @@ C_SOURCES := $(wildcard *.c kunit/*.c mirror/*.c)
 CXX_SOURCES := $(wildcard *.cpp *.h include/dmio/*.h)
 
 check:
-	$(KDIR)/scripts/checkpatch.pl --no-tree --quiet --strict -f \
+	$(KDIR)/scripts/checkpatch.pl --no-tree --quiet -f \
 		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES $(C_SOURCES) include/dmio/dm-io.h include/dmio/shim.h
 	clang-format --dry-run -Werror $(filter-out include/dmio/dm-io.h include/dmio/shim.h,$(CXX_SOURCES))

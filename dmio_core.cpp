@@ -129,7 +129,8 @@ class BvecCursor {
 };
 
 // Virtually contiguous memory, page by page: vmalloc'd or linear.
-template <struct page *(*to_page)(const void *)> class VirtCursor {
+template <struct page *(*to_page)(const void *)>
+class VirtCursor {
  public:
   explicit VirtCursor(const char *addr) : addr_(addr) {}
   Segment peek() const {
@@ -145,7 +146,8 @@ template <struct page *(*to_page)(const void *)> class VirtCursor {
 using VmallocCursor = VirtCursor<dmio_vmalloc_to_page>;
 using LinearCursor = VirtCursor<dmio_virt_to_page>;
 
-template <class Cursor> void skip(Cursor &c, Bytes b) {
+template <class Cursor>
+void skip(Cursor &c, Bytes b) {
   while (b.n) {
     const unsigned int step = ktl::min<unsigned long long>(c.peek().len, b.n);
     c.advance(step);
@@ -338,7 +340,8 @@ class Dispatcher {
 
   // The longest region leads: its bios are built from the buffer, and
   // every other region gets clones of them, trimmed where it is shorter.
-  template <class Cursor> void walk(Cursor cursor) {
+  template <class Cursor>
+  void walk(Cursor cursor) {
     RegionIndex lead{0};
     for (unsigned int i = 1; i < c_.num_regions; i++)
       if (c_.where[i].count > c_.where[lead.i].count) lead = {i};
@@ -378,7 +381,8 @@ class Dispatcher {
   // Adds up to @want bytes of the buffer to @bio.  If the bio's vector
   // table fills first, the bio is cut back to a whole number of blocks and
   // the cursor to match, so the next bio starts on a block boundary.
-  template <class Cursor> Bytes fill(struct bio *bio, Cursor &cursor, Bytes want) {
+  template <class Cursor>
+  Bytes fill(struct bio *bio, Cursor &cursor, Bytes want) {
     const Cursor start = cursor;
     Bytes added{0};
     while (added.n < want.n) {
@@ -419,8 +423,7 @@ int issue(const Call &c, dmio_notify_fn fn, void *context) {
   return 0;
 }
 
-Call make_call(unsigned int num_regions, const dmio_region *where, int rw,
-               const dmio_buffer *buf) {
+Call make_call(unsigned int num_regions, const dmio_region *where, int rw, const dmio_buffer *buf) {
   const unsigned int opf = static_cast<unsigned int>(rw);
   return {num_regions, where, opf & DMIO_OP_MASK, opf & ~DMIO_OP_MASK, buf};
 }

@@ -7,9 +7,9 @@
 // in the pools: kBasePages from load, plus every get not yet put.  A page
 // written to k regions counts k times.
 
-#include <dmio/ktl.h>
-
 #include "dmio_mempool.h"
+
+#include <dmio/ktl.h>
 
 namespace dmio {
 namespace {
@@ -39,8 +39,8 @@ class Reservation {
     ktl::Guard<ktl::Mutex> guard(lock_);
     if (pages > extra_) {
       if (!warned_) {
-        dmio_warn("dm_io_put(%u) exceeds the %u pages reserved by dm_io_get(); clamping",
-                  pages, extra_);
+        dmio_warn("dm_io_put(%u) exceeds the %u pages reserved by dm_io_get(); clamping", pages,
+                  extra_);
         warned_ = true;
       }
       pages = extra_;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmio_shim.c - the only dmio code that includes kernel headers.
+ * The only dmio code that includes kernel headers.
  *
  * Module init/exit, the exported entry points (which only repackage their
  * arguments for the C++ core), and one thin wrapper per kernel inline or

@@ -70,7 +70,7 @@ static struct block_device *ram(struct kunit *test, unsigned int n)
 {
 	char path[16];
 
-	snprintf(path, sizeof(path), "/dev/ram%u", n);
+	snprintf(path, sizeof(path), RAM(%u), n);
 	return dev(test, path);
 }
 

@@ -4,6 +4,9 @@
 // the spirit of Zircon's ktl.  No exceptions, no RTTI, no std::.
 #pragma once
 
+// The kernel's printf-format annotation, which shim.h uses.
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+
 #include <dmio/shim.h>
 
 using size_t = decltype(sizeof(0));
@@ -13,11 +16,20 @@ inline void *operator new(size_t, void *where) noexcept { return where; }
 
 namespace ktl {
 
-template <class T> constexpr const T &min(const T &a, const T &b) { return b < a ? b : a; }
-template <class T> constexpr const T &max(const T &a, const T &b) { return a < b ? b : a; }
+template <class T>
+constexpr const T &min(const T &a, const T &b) {
+  return b < a ? b : a;
+}
+template <class T>
+constexpr const T &max(const T &a, const T &b) {
+  return a < b ? b : a;
+}
 
 // Round down to a multiple of a power of two.
-template <class T> constexpr T round_down(T v, T pow2) { return v & ~(pow2 - 1); }
+template <class T>
+constexpr T round_down(T v, T pow2) {
+  return v & ~(pow2 - 1);
+}
 
 enum class MemoryOrder : int {
   kRelaxed = __ATOMIC_RELAXED,
@@ -27,7 +39,8 @@ enum class MemoryOrder : int {
 };
 
 // The compiler's atomics (instrumented by KASAN like the kernel's own).
-template <class T> class Atomic {
+template <class T>
+class Atomic {
  public:
   constexpr explicit Atomic(T v = T()) : value_(v) {}
   Atomic(const Atomic &) = delete;
@@ -62,7 +75,8 @@ class Mutex {
   dmio_mutex m_{};
 };
 
-template <class Lock> class Guard {
+template <class Lock>
+class Guard {
  public:
   explicit Guard(Lock &l) : lock_(l) { lock_.lock(); }
   ~Guard() { lock_.unlock(); }

@@ -9,8 +9,8 @@
  * build time, so a kernel that changes one of them fails to build dmio
  * rather than corrupting memory.
  *
- * Included from C (dmio_shim.c) and C++ (the core); nothing here may need
- * either language's headers.
+ * Included from C (dmio_shim.c) and C++ (the core, through ktl.h, which
+ * also supplies __printf); nothing here may need either language's headers.
  */
 #ifndef _DMIO_SHIM_H
 #define _DMIO_SHIM_H
@@ -23,7 +23,8 @@ struct bio;
 struct block_device;
 struct page;
 
-typedef unsigned long long dmio_sector_t;
+/* Sector numbers and counts cross the boundary as unsigned long long. */
+#define dmio_sector_t unsigned long long
 
 #define DMIO_SECTOR_SHIFT 9
 #define DMIO_PAGE_SIZE 4096u
@@ -118,8 +119,8 @@ void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 /* ---- Implemented by the shim (C), called by the core. ---- */
 
 /* Messages: every refused request logs through the rate limit. */
-void dmio_reject(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void dmio_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void dmio_reject(const char *fmt, ...);
+__printf(1, 2) void dmio_warn(const char *fmt, ...);
 void dmio_might_sleep(void);
 
 /* Block devices. */
