@@ -9,7 +9,7 @@
 #
 # --ko modules are loaded in order before the script; --files are only
 # copied to /modules in the guest.  The console log is kept in
-# out/logs/NAME.log.  DMIO_ACCEL=kvm|tcg forces the accelerator.
+# out/logs/NAME.log, the script's own output alone in out/logs/NAME.out.  DMIO_ACCEL=kvm|tcg forces the accelerator.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -70,7 +70,7 @@ cmdline="console=ttyS0 printk.time=0 panic=-1 brd.rd_nr=72 brd.rd_size=16384"
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
 	-m 2G -smp 2 -nodefaults -display none -no-reboot \
-	-serial stdio -kernel "$kdir/arch/x86/boot/bzImage" \
+	-serial stdio -serial "file:$logdir/$name.out" -kernel "$kdir/arch/x86/boot/bzImage" \
 	-initrd "$work/initrd.gz" -append "$cmdline" "${drives[@]}" \
 	</dev/null | sed -u 's/\r$//' | if [ $quiet = 1 ]; then cat >"$log"; else tee "$log"; fi
 set -e
