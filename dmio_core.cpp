@@ -447,6 +447,12 @@ extern "C" int dmio_core_sync(unsigned int num_regions, const dmio_region *where
   using namespace dmio;
   SyncWaiter w;
   w.error_bits = 0;
+  if (error_bits) *error_bits = 0;
+  // Our bios would only be issued once the caller's submit_bio() returns.
+  if (dmio_in_bio_submission()) {
+    dmio_reject("synchronous I/O from a bio submission context would deadlock");
+    return -DMIO_EINVAL;
+  }
   dmio_completion_init(&w.done);
   // Uninterruptible: returning on a signal with bios in flight would hand
   // the caller back a buffer the device is still writing.

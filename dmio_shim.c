@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/ratelimit.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -218,6 +219,11 @@ void dmio_might_sleep(void)
 	might_sleep();
 }
 
+int dmio_in_bio_submission(void)
+{
+	return current->bio_list != NULL;
+}
+
 /* ---- Block devices ---- */
 
 dmio_sector_t dmio_bdev_sectors(struct block_device *bdev)
@@ -295,8 +301,12 @@ int dmio_pools_init(unsigned int request_size, unsigned int min_nr)
 	r = mempool_init_kmalloc_pool(&dmio_requests, min_nr, request_size);
 	if (r)
 		return r;
+	/*
+	 * The rescuer keeps async calls from a target's map function, where
+	 * our bios queue on current->bio_list, from deadlocking on the pool.
+	 */
 	r = bioset_init(&dmio_bios, min_nr, offsetof(struct dmio_bio, bio),
-			BIOSET_NEED_BVECS);
+			BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER);
 	if (r)
 		mempool_exit(&dmio_requests);
 	return r;

@@ -11,27 +11,27 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/qemu/lib.sh"
 
-# name | file | perl substitution | a case that must fail
+# name @ file @ perl substitution @ a case that must fail
 mutants=(
-	"no-zero-fill|dmio_shim.c|s/zero_fill_bio\(bio\);//|failed_read_zero_fills_buffer"
-	"wrong-bit|dmio_core.cpp|s/req->fail\(\{region\}\)/req->fail({region + 1})/|sync_sets_only_failing_regions_bits"
-	"callback-twice|dmio_core.cpp|s/fn\(bits, context\);/fn(bits, context); fn(bits, context);/|callback_runs_once_for_many_bios"
-	"no-empty-flush|dmio_core.cpp|s/empty_flush\(\{i\}\);/;/|flush_with_empty_region_reaches_device"
-	"drop-fua|dmio_core.cpp|s/opf_\(c.op \| c.flags\)/opf_((c.op | c.flags) & ~DMIO_REQ_FUA)/|fua_write_reaches_device"
-	"interruptible-wait|dmio_shim.c|s/wait_for_completion_io\(/(void)wait_for_completion_interruptible(/|sync_with_pending_signal_waits_for_all_bios"
-	"no-end-check|dmio_core.cpp|s/if \(r.sector > size \|\| r.count > size - r.sector\)/if (0)/|rejects_region_past_device_end_and_writes_nothing"
-	"no-trim|dmio_core.cpp|s/dmio_bio_set_size\(clone,/(void)(clone,/|shorter_regions_get_a_prefix_of_the_data"
-	"no-rollback|dmio_mempool.cpp|s/dmio_request_pool_resize\(now\);  \/\/ shrinking never fails/;/|get_is_all_or_nothing_under_failslab"
-	"no-clamp|dmio_mempool.cpp|s/pages = extra_;/;/|unbalanced_put_clamps_to_base"
-	"unsupported-op-ok|dmio_core.cpp|s/req_->fail\(r\);  \/\/ the device/\/\/ the device/|discard_on_unsupporting_device_sets_its_bit"
-	"no-block-cut|dmio_core.cpp|s/if \(added.n == want.n\) return added;/return added;/|small_bvec_entries_on_4k_device_round_trip"
+	"no-zero-fill@dmio_shim.c@s/zero_fill_bio\(bio\);//@failed_read_zero_fills_buffer"
+	"wrong-bit@dmio_core.cpp@s/req->fail\(\{region\}\)/req->fail({region + 1})/@sync_sets_only_failing_regions_bits"
+	"callback-twice@dmio_core.cpp@s/fn\(bits, context\);/fn(bits, context); fn(bits, context);/@callback_runs_once_for_many_bios"
+	"no-empty-flush@dmio_core.cpp@s/empty_flush\(\{i\}\);/(void)i;/@flush_with_empty_region_reaches_device"
+	"drop-fua@dmio_core.cpp@s/opf_\(c.op \| c.flags\)/opf_((c.op | c.flags) & ~DMIO_REQ_FUA)/@fua_write_reaches_device"
+	"interruptible-wait@dmio_shim.c@s/wait_for_completion_io\(/(void)wait_for_completion_interruptible(/@sync_with_pending_signal_waits_for_all_bios"
+	"no-end-check@dmio_core.cpp@s/if \(r.sector > size \|\| r.count > size - r.sector\)/if (0)/@rejects_region_past_device_end_and_writes_nothing"
+	"no-trim@dmio_core.cpp@s/dmio_bio_set_size\(clone,/(void)(clone,/@shorter_regions_get_a_prefix_of_the_data"
+	"no-rollback@dmio_mempool.cpp@s/dmio_request_pool_resize\(now\);  \/\/ shrinking never fails/;/@get_is_all_or_nothing_under_failslab"
+	"no-clamp@dmio_mempool.cpp@s/pages = extra_;/;/@unbalanced_put_clamps_to_base"
+	"unsupported-op-ok@dmio_core.cpp@s/req_->fail\(r\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
+	"no-block-cut@dmio_core.cpp@s/if \(added.n == want.n\) return added;/return added;/@small_bvec_entries_on_4k_device_round_trip"
 )
 
 kdir=$("$top/qemu/kernel.sh" debug)
 want=("$@")
 status=0
 for m in "${mutants[@]}"; do
-	IFS='|' read -r name file subst catcher <<<"$m"
+	IFS='@' read -r name file subst catcher <<<"$m"
 	if [ ${#want[@]} -gt 0 ] && ! printf '%s\n' "${want[@]}" | grep -qx "$name"; then
 		continue
 	fi
@@ -51,7 +51,7 @@ for m in "${mutants[@]}"; do
 		continue
 	}
 	vm=0
-	"$top/qemu/run.sh" --kdir "$kdir" --name "mutant-$name" --quiet \
+	DMIO_VM_TIMEOUT=300 "$top/qemu/run.sh" --kdir "$kdir" --name "mutant-$name" --quiet \
 		--ko "$scratch/dmio.ko" --files "$scratch/kunit/dmio_kunit.ko" \
 		--script "$top/tests/kunit.sh" >/dev/null 2>&1 || vm=$?
 	mlog="$top/out/logs/mutant-$name.log"

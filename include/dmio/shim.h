@@ -122,6 +122,8 @@ void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 __printf(1, 2) void dmio_reject(const char *fmt, ...);
 __printf(1, 2) void dmio_warn(const char *fmt, ...);
 void dmio_might_sleep(void);
+/* Inside submit_bio() (a target's map): bios issued now wait for return. */
+int dmio_in_bio_submission(void);
 
 /* Block devices. */
 dmio_sector_t dmio_bdev_sectors(struct block_device *bdev);
