@@ -50,10 +50,10 @@ test: modules
 demo: modules
 	qemu/demo.sh --kdir $(KDIR)
 
-C_SOURCES := $(wildcard *.c kunit/*.c mirror/*.c)
+C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c))
 CXX_SOURCES := $(wildcard *.cpp *.h include/dmio/*.h)
 
 check:
 	$(KDIR)/scripts/checkpatch.pl --no-tree --quiet -f \
-		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES $(C_SOURCES) include/dmio/dm-io.h include/dmio/shim.h
+		$(C_SOURCES) include/dmio/dm-io.h include/dmio/shim.h
 	clang-format --dry-run -Werror $(filter-out include/dmio/dm-io.h include/dmio/shim.h,$(CXX_SOURCES))

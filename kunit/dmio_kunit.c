@@ -1075,6 +1075,21 @@ static void rejects_data_not_sector_aligned(struct kunit *test)
 	vfree(buf);
 }
 
+static void rejects_sync_call_inside_bio_submission(struct kunit *test)
+{
+	struct io_region where = region(ram(test, 31), 0, 8);
+	void *buf = filled(test, 4096, 0);
+	struct bio_list lists[2];
+
+	/* As inside a target's map(): bios issued now wait for its return. */
+	bio_list_init(&lists[0]);
+	bio_list_init(&lists[1]);
+	current->bio_list = lists;
+	expect_refused(test, 1, &where, WRITE, buf);
+	current->bio_list = NULL;
+	vfree(buf);
+}
+
 static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_zero_regions),
 	KUNIT_CASE(rejects_more_than_bits_per_long_regions),
@@ -1091,6 +1106,7 @@ static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_short_page_list),
 	KUNIT_CASE(rejects_null_data),
 	KUNIT_CASE(rejects_data_not_sector_aligned),
+	KUNIT_CASE(rejects_sync_call_inside_bio_submission),
 	{}
 };
 
