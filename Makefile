@@ -50,10 +50,10 @@ test: modules
 demo: modules
 	qemu/demo.sh --kdir $(KDIR)
 
-C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c))
-CXX_SOURCES := $(wildcard *.cpp *.h include/dmio/*.h)
+C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c)) \
+	include/dmio/dm-io.h include/dmio/shim.h include/dmio/testing.h
+CXX_SOURCES := $(wildcard *.cpp) dmio_mempool.h include/dmio/ktl.h
 
 check:
-	$(KDIR)/scripts/checkpatch.pl --no-tree --quiet -f \
-		$(C_SOURCES) include/dmio/dm-io.h include/dmio/shim.h
-	clang-format --dry-run -Werror $(filter-out include/dmio/dm-io.h include/dmio/shim.h,$(CXX_SOURCES))
+	$(KDIR)/scripts/checkpatch.pl --no-tree --quiet -f $(C_SOURCES)
+	clang-format --dry-run -Werror $(CXX_SOURCES)

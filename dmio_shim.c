@@ -23,6 +23,7 @@
 
 #include <dmio/dm-io.h>
 #include <dmio/shim.h>
+#include <dmio/testing.h>
 
 /* What a dmio bio carries besides the bio itself (the bio_set front pad). */
 struct dmio_bio {
@@ -371,6 +372,18 @@ int dmio_bio_pool_resize(unsigned int min_nr)
 		dmio_mempool_set_min(&dmio_bios.bio_pool, old);
 	return r;
 }
+
+unsigned int dmio_pool_reserved(enum dmio_pool pool)
+{
+	mempool_t *pools[] = {
+		[DMIO_POOL_REQUESTS] = &dmio_requests,
+		[DMIO_POOL_BIOS] = &dmio_bios.bio_pool,
+		[DMIO_POOL_BVECS] = &dmio_bios.bvec_pool,
+	};
+
+	return READ_ONCE(pools[pool]->curr_nr);
+}
+EXPORT_SYMBOL_GPL(dmio_pool_reserved);
 
 void *dmio_request_alloc(void)
 {

@@ -16,6 +16,7 @@
 #include <linux/vmalloc.h>
 
 #include <dmio/dm-io.h>
+#include <dmio/testing.h>
 
 #define RAM(n) "/dev/ram" #n
 #define SLOW "/dev/mapper/dmio_slow"	/* dm-delay, 300 ms, over ram70 */
@@ -370,6 +371,38 @@ static void small_bvec_entries_on_4k_device_round_trip(struct kunit *test)
 	round_trip(test, &x, &SYNC_VM, dev(test, NB_4K), 8, 600 * 512);
 }
 
+static void uneven_bvec_entries_on_4k_device_round_trip(struct kunit *test)
+{
+	/*
+	 * 512 bytes, then 3584-byte entries that cannot merge: a full vector
+	 * of 256 ends mid-block, so dmio must cut the bio back to a block.
+	 */
+	unsigned int i, n = 402;
+	size_t at = 0, bytes = 512 + (n - 1) * 3584ul;
+	struct block_device *bdev = dev(test, NB_4K);
+	struct io_region where = region(bdev, 64, bytes >> SECTOR_SHIFT);
+	struct page **pages = pages_alloc(test, n);
+	struct bio_vec *bv = kunit_kcalloc(test, n, sizeof(*bv), GFP_KERNEL);
+	void *data = pattern(test, bytes, 402);
+	void *back = filled(test, bytes, 0);
+	unsigned long bits;
+
+	KUNIT_ASSERT_NOT_NULL(test, bv);
+	KUNIT_ASSERT_EQ(test, bytes % 4096, 0ul);
+	for (i = 0; i < n; at += bv[i].bv_len, i++) {
+		bv[i] = i ? (struct bio_vec){ pages[i], 3584, 512 } :
+			    (struct bio_vec){ pages[i], 512, 3584 };
+		memcpy_to_page(pages[i], bv[i].bv_offset, data + at, bv[i].bv_len);
+	}
+	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(1, &where, WRITE, bv, &bits), 0);
+	KUNIT_EXPECT_EQ(test, xfer(test, &SYNC_VM, READ, &where, 1, back, bytes, &bits), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(data, back, bytes),
+			      "data read back differs from data written");
+	pages_free(pages, n);
+	vfree(data);
+	vfree(back);
+}
+
 static void write_to_different_buffer_kind_is_read_back(struct kunit *test)
 {
 	static const struct xfer bv = { .kind = BVEC, .async = true };
@@ -395,6 +428,7 @@ static struct kunit_case dmio_data_cases[] = {
 	KUNIT_CASE(unaligned_vmalloc_buffer_round_trips),
 	KUNIT_CASE(linear_kmalloc_buffer_round_trips),
 	KUNIT_CASE(small_bvec_entries_on_4k_device_round_trip),
+	KUNIT_CASE(uneven_bvec_entries_on_4k_device_round_trip),
 	KUNIT_CASE(write_to_different_buffer_kind_is_read_back),
 	{}
 };
@@ -807,14 +841,24 @@ static void base_reservation_exists_before_any_get(struct kunit *test)
 	KUNIT_EXPECT_GT(test, dmio_reserved_pages(), 0u);
 }
 
+/* Every pool holds exactly @pages elements (no I/O is in flight). */
+static void expect_pools_hold(struct kunit *test, unsigned int pages)
+{
+	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), pages);
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_REQUESTS), pages);
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_BIOS), pages);
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_BVECS), pages);
+}
+
 static void get_grows_and_put_shrinks_reservation(struct kunit *test)
 {
 	unsigned int base = dmio_reserved_pages();
 
+	expect_pools_hold(test, base);
 	KUNIT_ASSERT_EQ(test, dm_io_get(256), 0);
-	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), base + 256);
+	expect_pools_hold(test, base + 256);
 	dm_io_put(256);
-	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), base);
+	expect_pools_hold(test, base);
 }
 
 static void unbalanced_put_clamps_to_base(struct kunit *test)
@@ -845,6 +889,7 @@ static void get_is_all_or_nothing_under_failslab(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ_MSG(test, dmio_reserved_pages(), base,
 				    "failing allocation %u changed the reservation", nth);
+		expect_pools_hold(test, base);
 	}
 	KUNIT_EXPECT_GT(test, failures, 16u);
 }

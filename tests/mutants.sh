@@ -20,11 +20,11 @@ mutants=(
 	"drop-fua@dmio_core.cpp@s/opf_\(c.op \| c.flags\)/opf_((c.op | c.flags) & ~DMIO_REQ_FUA)/@fua_write_reaches_device"
 	"interruptible-wait@dmio_shim.c@s/wait_for_completion_io\(/(void)wait_for_completion_interruptible(/@sync_with_pending_signal_waits_for_all_bios"
 	"no-end-check@dmio_core.cpp@s/if \(r.sector > size \|\| r.count > size - r.sector\)/if (0)/@rejects_region_past_device_end_and_writes_nothing"
-	"no-trim@dmio_core.cpp@s/dmio_bio_set_size\(clone,/(void)(clone,/@shorter_regions_get_a_prefix_of_the_data"
+	"no-trim@dmio_core.cpp@s/if \(where.count - at.n < got.n\)/if (false)/@shorter_regions_get_a_prefix_of_the_data"
 	"no-rollback@dmio_mempool.cpp@s/dmio_request_pool_resize\(now\);  \/\/ shrinking never fails/;/@get_is_all_or_nothing_under_failslab"
 	"no-clamp@dmio_mempool.cpp@s/pages = extra_;/;/@unbalanced_put_clamps_to_base"
 	"unsupported-op-ok@dmio_core.cpp@s/req_->fail\(r\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
-	"no-block-cut@dmio_core.cpp@s/if \(added.n == want.n\) return added;/return added;/@small_bvec_entries_on_4k_device_round_trip"
+	"no-block-cut@dmio_core.cpp@s/if \(added.n == want.n\) return added;/return added;/@uneven_bvec_entries_on_4k_device_round_trip"
 )
 
 kdir=$("$top/qemu/kernel.sh" debug)
