@@ -29,6 +29,7 @@
 #define NB_CACHE "/dev/nbcache"		/* volatile cache: flushes counted */
 #define VD_ZEROES "/dev/vda"		/* virtio: write-zeroes */
 #define VD_NO_FUA "/dev/vdb"		/* virtio: cache, FUA emulated by flush */
+#define VD_4K "/dev/vdd"		/* virtio: 4096-byte logical blocks */
 
 #define SLOW_MS 300
 #define MAX_DEVS 72
@@ -368,7 +369,7 @@ static void small_bvec_entries_on_4k_device_round_trip(struct kunit *test)
 	/* 512-byte entries: a bio's vector fills mid-block on 4K blocks. */
 	static const struct xfer x = { .kind = BVEC, .entry = 512 };
 
-	round_trip(test, &x, &SYNC_VM, dev(test, NB_4K), 8, 600 * 512);
+	round_trip(test, &x, &SYNC_VM, dev(test, VD_4K), 8, 600 * 512);
 }
 
 static void uneven_bvec_entries_on_4k_device_round_trip(struct kunit *test)
@@ -379,7 +380,7 @@ static void uneven_bvec_entries_on_4k_device_round_trip(struct kunit *test)
 	 */
 	unsigned int i, n = 402;
 	size_t at = 0, bytes = 512 + (n - 1) * 3584ul;
-	struct block_device *bdev = dev(test, NB_4K);
+	struct block_device *bdev = dev(test, VD_4K);
 	struct io_region where = region(bdev, 64, bytes >> SECTOR_SHIFT);
 	struct page **pages = pages_alloc(test, n);
 	struct bio_vec *bv = kunit_kcalloc(test, n, sizeof(*bv), GFP_KERNEL);

@@ -51,12 +51,16 @@ cp "$script" "$work/root/test.sh"
 (cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/run.cpio.gz"
 cat "$base" "$work/run.cpio.gz" >"$work/initrd.gz"
 
-# ---- disks: three fresh 64 MiB virtio disks ----
+# ---- disks: fresh 64 MiB virtio disks; vda-vdc 512-byte blocks, vdd 4 KiB ----
 drives=()
-for d in a b c; do
+for d in a b c d; do
 	truncate -s 64M "$work/vd$d.img"
+done
+for d in a b c; do
 	drives+=(-drive "file=$work/vd$d.img,format=raw,if=virtio,cache=unsafe,discard=unmap")
 done
+drives+=(-drive "file=$work/vdd.img,format=raw,if=none,id=vdd,cache=unsafe"
+	-device "virtio-blk-pci,drive=vdd,logical_block_size=4096,physical_block_size=4096")
 
 # ---- accelerator: KVM only where a probe boot has worked on this machine ----
 accel=$("$DMIO_QEMU_DIR/accel.sh" "$kdir")

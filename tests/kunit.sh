@@ -10,6 +10,7 @@
 #   /dev/nbbad        null_blk, memory backed, sectors 0-2047 bad
 #   /dev/nbcache      null_blk, memory backed, volatile cache (flush counted)
 #   /dev/vda, vdb     virtio: write-zeroes, volatile cache without FUA
+#   /dev/vdd          virtio, 4096-byte logical blocks
 #   /dev/mapper/dmio_err   dm-error
 #   /dev/mapper/dmio_slow  dm-delay over ram70
 set -e
