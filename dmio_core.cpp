@@ -146,15 +146,6 @@ class VirtCursor {
 using VmallocCursor = VirtCursor<dmio_vmalloc_to_page>;
 using LinearCursor = VirtCursor<dmio_virt_to_page>;
 
-template <class Cursor>
-void skip(Cursor &c, Bytes b) {
-  while (b.n) {
-    const unsigned int step = ktl::min<unsigned long long>(c.peek().len, b.n);
-    c.advance(step);
-    b.n -= step;
-  }
-}
-
 // ---- Validation: everything is checked before the first bio exists ----
 
 struct Call {
@@ -200,13 +191,21 @@ int check_regions(const Call &c, Sectors *longest, unsigned int *dma_mask, unsig
   return 0;
 }
 
-// Data must start on a sector boundary (and the devices' dma alignment) and
-// bio_vecs must hold whole sectors: the block drivers walk bvecs by sector.
-int check_buffer(const dmio_buffer &buf, Bytes need, unsigned int dma_mask) {
-  dma_mask |= (1U << DMIO_SECTOR_SHIFT) - 1;
+// Everything about a call that validation learns and dispatch needs.
+struct Plan {
+  Sectors longest{0};         // data to move: the largest region
+  unsigned int dma_mask = 0;  // union of the data regions' dma alignments
+  unsigned int block = 512;   // largest logical block size of a data region
+};
+
+// Data must start on a sector boundary (and the devices' dma alignment).
+// bio_vec entries must also hold whole blocks: the block layer splits bios
+// on entry boundaries, and a split inside a block is a BUG() in 6.1.
+int check_buffer(const dmio_buffer &buf, const Plan &plan) {
+  const unsigned int dma_mask = plan.dma_mask | ((1U << DMIO_SECTOR_SHIFT) - 1);
+  Bytes need = plan.longest.bytes();
   switch (buf.kind) {
     case DMIO_BUFFER_PAGE_LIST: {
-      if (buf.offset >= DMIO_PAGE_SIZE) return refuse("page offset is not inside the first page");
       if (buf.offset & dma_mask) return refuse("page offset breaks the devices' dma alignment");
       unsigned int offset = buf.offset;
       for (const dmio_page_list *pl = buf.pl; need.n; pl = pl->next, offset = 0) {
@@ -220,33 +219,35 @@ int check_buffer(const dmio_buffer &buf, Bytes need, unsigned int dma_mask) {
       if (!buf.bvec) return refuse("bio_vec array is NULL");
       for (const dmio_bvec *bv = buf.bvec; need.n; bv++) {
         if (!bv->page || !bv->len) return refuse("bio_vec array holds an empty entry");
-        if ((bv->offset | bv->len) & dma_mask)
-          return refuse("bio_vec entry breaks the devices' dma alignment");
-        need.n -= ktl::min<unsigned long long>(need.n, bv->len);
+        if (bv->offset & dma_mask) return refuse("bio_vec entry breaks the devices' dma alignment");
+        const unsigned long long used = ktl::min<unsigned long long>(need.n, bv->len);
+        if (used & (plan.block - 1)) {
+          dmio_reject("bio_vec entry of %u bytes is not whole %u-byte blocks", bv->len, plan.block);
+          return -DMIO_EINVAL;
+        }
+        need.n -= used;
       }
       return 0;
     }
     case DMIO_BUFFER_VM: {
-      const char *start = static_cast<const char *>(buf.vm);
+      const unsigned long start = reinterpret_cast<unsigned long>(buf.vm);
       if (!start) return refuse("data pointer is NULL");
-      if (reinterpret_cast<unsigned long>(start) & dma_mask)
-        return refuse("data pointer breaks the devices' dma alignment");
-      const char *last = start + need.n - 1;
-      const bool vmalloc = dmio_is_vmalloc(start) && dmio_is_vmalloc(last);
-      const bool linear = dmio_is_linear(start) && dmio_is_linear(last);
-      if (!vmalloc && !linear) return refuse("data is neither vmalloc'd nor linear memory");
+      if (start & dma_mask) return refuse("data pointer breaks the devices' dma alignment");
+      if (need.n > ~0UL - start) return refuse("data wraps around the address space");
+      const unsigned long last = start + need.n - 1;
+      // The linear map is contiguous; a vmalloc range may hold holes.
+      if (dmio_is_linear(buf.vm) && dmio_is_linear(reinterpret_cast<void *>(last))) return 0;
+      for (unsigned long a = start; a <= last; a = (a | (DMIO_PAGE_SIZE - 1)) + 1) {
+        const void *p = reinterpret_cast<const void *>(a);
+        if (!dmio_is_vmalloc(p) || !dmio_vmalloc_to_page(p))
+          return refuse("data is neither vmalloc'd nor linear memory");
+        if (a > ~0UL - DMIO_PAGE_SIZE) break;
+      }
       return 0;
     }
   }
   return refuse("unknown buffer kind");
 }
-
-// Everything about a call that validation learns and dispatch needs.
-struct Plan {
-  Sectors longest{0};         // data to move: the largest region
-  unsigned int dma_mask = 0;  // union of the data regions' dma alignments
-  unsigned int block = 512;   // largest logical block size of a data region
-};
 
 int validate(const Call &c, Plan *plan) {
   if (c.num_regions == 0 || c.num_regions > DMIO_MAX_REGIONS) {
@@ -267,8 +268,11 @@ int validate(const Call &c, Plan *plan) {
     return refuse("REQ_FUA and REQ_PREFLUSH are for writes only");
   if (c.op == DMIO_OP_READ && c.num_regions > 1) return refuse("a read takes exactly one region");
   if (int r = check_regions(c, &plan->longest, &plan->dma_mask, &plan->block)) return r;
-  if (!is_data_op(c.op) || !plan->longest.n) return 0;
-  return check_buffer(*c.buf, plan->longest.bytes(), plan->dma_mask);
+  if (!is_data_op(c.op)) return 0;
+  // A bad offset is refused even when there is no data to move.
+  if (c.buf->kind == DMIO_BUFFER_PAGE_LIST && c.buf->offset >= DMIO_PAGE_SIZE)
+    return refuse("page offset is not inside the first page");
+  return plan->longest.n ? check_buffer(*c.buf, *plan) : 0;
 }
 
 // ---- Dispatch ----
@@ -350,8 +354,11 @@ class Dispatcher {
     for (Sectors at{0}; at.n < leader.count;) {
       // Only a region's first bio carries the flush; FUA goes on all.
       const unsigned int opf = at.n ? opf_ & ~DMIO_REQ_PREFLUSH : opf_;
-      const Bytes want = {ktl::round_down<unsigned long long>(
-          ktl::min(Sectors{leader.count - at.n}.bytes().n, kMaxChunk.n), plan_.block)};
+      // Chunks end on a block boundary of every region, but for the last.
+      const Bytes rest = Sectors{leader.count - at.n}.bytes();
+      const Bytes want = rest.n <= kMaxChunk.n
+                             ? rest
+                             : Bytes{ktl::round_down<unsigned long long>(kMaxChunk.n, plan_.block)};
       const unsigned int vecs = ktl::min<unsigned long long>(DMIO_BIO_MAX_VECS, max_vecs(want));
       struct bio *bio = dmio_bio_alloc(leader.bdev, vecs, opf, leader.sector + at.n, req_, lead.i);
       const Sectors got = Sectors::of(fill(bio, cursor, want));
@@ -372,18 +379,19 @@ class Dispatcher {
   }
 
   // Vectors @want bytes may need: a page each (plus one for a mid-page
-  // start), or for bio_vec arrays a sector each, the smallest entry.
+  // start and one for a mid-page end), or for bio_vec arrays a sector
+  // each, the smallest entry.
   unsigned long long max_vecs(Bytes want) const {
     if (c_.buf->kind == DMIO_BUFFER_BVEC) return Sectors::of(want).n;
     return want.n / DMIO_PAGE_SIZE + 2;
   }
 
-  // Adds up to @want bytes of the buffer to @bio.  If the bio's vector
-  // table fills first, the bio is cut back to a whole number of blocks and
-  // the cursor to match, so the next bio starts on a block boundary.
+  // Adds up to @want bytes of the buffer to @bio; fewer if its vector
+  // table fills first.  Either way the bio ends on a block boundary: a
+  // page-based buffer always fits (see max_vecs), and bio_vec entries are
+  // whole blocks (check_buffer), so a full table holds whole blocks.
   template <class Cursor>
   Bytes fill(struct bio *bio, Cursor &cursor, Bytes want) {
-    const Cursor start = cursor;
     Bytes added{0};
     while (added.n < want.n) {
       const Segment s = cursor.peek();
@@ -392,12 +400,7 @@ class Dispatcher {
       cursor.advance(len);
       added.n += len;
     }
-    if (added.n == want.n) return added;
-    const Bytes whole = {ktl::round_down<unsigned long long>(added.n, plan_.block)};
-    dmio_bio_set_size(bio, whole.n);
-    cursor = start;
-    skip(cursor, whole);
-    return whole;
+    return added;
   }
 
   const Call &c_;

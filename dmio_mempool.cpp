@@ -25,7 +25,10 @@ class Reservation {
   int get(unsigned int pages) {
     ktl::Guard<ktl::Mutex> guard(lock_);
     const unsigned int now = kBasePages + extra_;
-    if (pages > ~0U - now) return -DMIO_ENOMEM;
+    if (pages > kMaxPages - now) {
+      dmio_reject("dm_io_get(%u) would reserve more than %u pages", pages, kMaxPages);
+      return -DMIO_ENOMEM;
+    }
     if (int r = dmio_request_pool_resize(now + pages)) return r;
     if (int r = dmio_bio_pool_resize(now + pages)) {
       dmio_request_pool_resize(now);  // shrinking never fails

@@ -336,7 +336,8 @@ static int dmio_mempool_set_min(mempool_t *pool, unsigned int min_nr)
 	if (!spare)
 		return -ENOMEM;
 	for (i = 0; i < grow; i++) {
-		spare[i] = pool->alloc(GFP_KERNEL, pool->pool_data);
+		spare[i] = pool->alloc(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
+				       pool->pool_data);
 		if (!spare[i])
 			goto out;
 	}

@@ -364,42 +364,31 @@ static void linear_kmalloc_buffer_round_trips(struct kunit *test)
 	round_trip(test, &x, &SYNC_VM, ram(test, 1), 24, 32 << 10);
 }
 
-static void small_bvec_entries_on_4k_device_round_trip(struct kunit *test)
+static void small_bvec_entries_round_trip(struct kunit *test)
 {
-	/* 512-byte entries: a bio's vector fills mid-block on 4K blocks. */
+	/* 600 entries of 512 bytes: a bio's vector table fills first. */
 	static const struct xfer x = { .kind = BVEC, .entry = 512 };
 
-	round_trip(test, &x, &SYNC_VM, dev(test, VD_4K), 8, 600 * 512);
+	round_trip(test, &x, &SYNC_VM, ram(test, 2), 8, 600 * 512);
 }
 
-static void uneven_bvec_entries_on_4k_device_round_trip(struct kunit *test)
+static void regions_with_different_block_sizes_round_trip(struct kunit *test)
 {
-	/*
-	 * 512 bytes, then 3584-byte entries that cannot merge: a full vector
-	 * of 256 ends mid-block, so dmio must cut the bio back to a block.
-	 */
-	unsigned int i, n = 402;
-	size_t at = 0, bytes = 512 + (n - 1) * 3584ul;
-	struct block_device *bdev = dev(test, VD_4K);
-	struct io_region where = region(bdev, 64, bytes >> SECTOR_SHIFT);
-	struct page **pages = pages_alloc(test, n);
-	struct bio_vec *bv = kunit_kcalloc(test, n, sizeof(*bv), GFP_KERNEL);
-	void *data = pattern(test, bytes, 402);
+	/* The longest region is not a whole number of the 4 KiB blocks. */
+	size_t bytes = (BIO_MAX_VECS + 1) * PAGE_SIZE + 512;
+	struct io_region where[] = {
+		region(ram(test, 3), 0, bytes >> SECTOR_SHIFT),
+		region(dev(test, VD_4K), 0, PAGE_SECTORS),
+	};
+	void *data = pattern(test, bytes, 4096);
 	void *back = filled(test, bytes, 0);
 	unsigned long bits;
 
-	KUNIT_ASSERT_NOT_NULL(test, bv);
-	KUNIT_ASSERT_EQ(test, bytes % 4096, 0ul);
-	for (i = 0; i < n; at += bv[i].bv_len, i++) {
-		bv[i] = i ? (struct bio_vec){ pages[i], 3584, 512 } :
-			    (struct bio_vec){ pages[i], 512, 3584 };
-		memcpy_to_page(pages[i], bv[i].bv_offset, data + at, bv[i].bv_len);
-	}
-	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(1, &where, WRITE, bv, &bits), 0);
-	KUNIT_EXPECT_EQ(test, xfer(test, &SYNC_VM, READ, &where, 1, back, bytes, &bits), 0);
-	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(data, back, bytes),
-			      "data read back differs from data written");
-	pages_free(pages, n);
+	KUNIT_ASSERT_EQ(test, xfer(test, &SYNC_PL, WRITE, where, 2, data, bytes, &bits), 0);
+	KUNIT_EXPECT_EQ(test, xfer(test, &SYNC_VM, READ, &where[0], 1, back, bytes, &bits), 0);
+	KUNIT_EXPECT_TRUE(test, !memcmp(data, back, bytes));
+	KUNIT_EXPECT_EQ(test, xfer(test, &SYNC_VM, READ, &where[1], 1, back, PAGE_SIZE, &bits), 0);
+	KUNIT_EXPECT_TRUE(test, !memcmp(data, back, PAGE_SIZE));
 	vfree(data);
 	vfree(back);
 }
@@ -428,8 +417,8 @@ static struct kunit_case dmio_data_cases[] = {
 	KUNIT_CASE(page_list_offset_inside_first_page_round_trips),
 	KUNIT_CASE(unaligned_vmalloc_buffer_round_trips),
 	KUNIT_CASE(linear_kmalloc_buffer_round_trips),
-	KUNIT_CASE(small_bvec_entries_on_4k_device_round_trip),
-	KUNIT_CASE(uneven_bvec_entries_on_4k_device_round_trip),
+	KUNIT_CASE(small_bvec_entries_round_trip),
+	KUNIT_CASE(regions_with_different_block_sizes_round_trip),
 	KUNIT_CASE(write_to_different_buffer_kind_is_read_back),
 	{}
 };
@@ -862,6 +851,15 @@ static void get_grows_and_put_shrinks_reservation(struct kunit *test)
 	expect_pools_hold(test, base);
 }
 
+static void huge_get_fails_and_changes_nothing(struct kunit *test)
+{
+	unsigned int base = dmio_reserved_pages();
+
+	KUNIT_EXPECT_EQ(test, dm_io_get(UINT_MAX), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, dm_io_get(1U << 30), -ENOMEM);
+	expect_pools_hold(test, base);
+}
+
 static void unbalanced_put_clamps_to_base(struct kunit *test)
 {
 	unsigned int base = dmio_reserved_pages();
@@ -922,6 +920,7 @@ static void io_progresses_from_reserves_when_slab_fails(struct kunit *test)
 static struct kunit_case dmio_reserve_cases[] = {
 	KUNIT_CASE(base_reservation_exists_before_any_get),
 	KUNIT_CASE(get_grows_and_put_shrinks_reservation),
+	KUNIT_CASE(huge_get_fails_and_changes_nothing),
 	KUNIT_CASE(unbalanced_put_clamps_to_base),
 #ifdef CONFIG_FAULT_INJECTION
 	KUNIT_CASE(get_is_all_or_nothing_under_failslab),
@@ -1136,6 +1135,44 @@ static void rejects_sync_call_inside_bio_submission(struct kunit *test)
 	vfree(buf);
 }
 
+static void rejects_bvec_entries_not_whole_blocks(struct kunit *test)
+{
+	struct io_region where = region(dev(test, VD_4K), 0, 16);
+	struct page **pages = pages_alloc(test, 2);
+	struct bio_vec bv[] = {
+		{ .bv_page = pages[0], .bv_len = 2048 },
+		{ .bv_page = pages[1], .bv_len = 2048 },
+		{ .bv_page = pages[1], .bv_len = 4096 },
+	};
+	unsigned long bits;
+
+	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(1, &where, WRITE, bv, &bits), -EINVAL);
+	pages_free(pages, 2);
+}
+
+static char not_vmalloc_nor_linear[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static void rejects_data_neither_vmalloc_nor_linear(struct kunit *test)
+{
+	struct io_region where = region(ram(test, 31), 0, 8);
+
+	/* A module's static data lives in the module mapping. */
+	expect_refused(test, 1, &where, WRITE, not_vmalloc_nor_linear);
+}
+
+static void rejects_page_offset_of_page_size_without_data(struct kunit *test)
+{
+	struct io_region where = region(ram(test, 31), 0, 0);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct page_list pl = { .page = page };
+	unsigned long bits;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, dm_io_sync(1, &where, WRITE | REQ_PREFLUSH, &pl,
+					 PAGE_SIZE, &bits), -EINVAL);
+	__free_page(page);
+}
+
 static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_zero_regions),
 	KUNIT_CASE(rejects_more_than_bits_per_long_regions),
@@ -1153,6 +1190,9 @@ static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_null_data),
 	KUNIT_CASE(rejects_data_not_sector_aligned),
 	KUNIT_CASE(rejects_sync_call_inside_bio_submission),
+	KUNIT_CASE(rejects_bvec_entries_not_whole_blocks),
+	KUNIT_CASE(rejects_data_neither_vmalloc_nor_linear),
+	KUNIT_CASE(rejects_page_offset_of_page_size_without_data),
 	{}
 };
 

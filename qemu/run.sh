@@ -52,15 +52,17 @@ cp "$script" "$work/root/test.sh"
 cat "$base" "$work/run.cpio.gz" >"$work/initrd.gz"
 
 # ---- disks: fresh 64 MiB virtio disks; vda-vdc 512-byte blocks, vdd 4 KiB ----
+# Explicit PCI slots keep the guest's names in this order.
 drives=()
+slot=4
 for d in a b c d; do
 	truncate -s 64M "$work/vd$d.img"
+	blocks=""
+	[ $d = d ] && blocks=",logical_block_size=4096,physical_block_size=4096"
+	drives+=(-drive "file=$work/vd$d.img,format=raw,if=none,id=vd$d,cache=unsafe,discard=unmap"
+		-device "virtio-blk-pci,drive=vd$d,addr=$slot$blocks")
+	slot=$((slot + 1))
 done
-for d in a b c; do
-	drives+=(-drive "file=$work/vd$d.img,format=raw,if=virtio,cache=unsafe,discard=unmap")
-done
-drives+=(-drive "file=$work/vdd.img,format=raw,if=none,id=vdd,cache=unsafe"
-	-device "virtio-blk-pci,drive=vdd,logical_block_size=4096,physical_block_size=4096")
 
 # ---- accelerator: KVM only where a probe boot has worked on this machine ----
 accel=$("$DMIO_QEMU_DIR/accel.sh" "$kdir")

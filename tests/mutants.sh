@@ -22,9 +22,9 @@ mutants=(
 	"no-end-check@dmio_core.cpp@s/if \(r.sector > size \|\| r.count > size - r.sector\)/if (0)/@rejects_region_past_device_end_and_writes_nothing"
 	"no-trim@dmio_core.cpp@s/if \(where.count - at.n < got.n\)/if (false)/@shorter_regions_get_a_prefix_of_the_data"
 	"no-rollback@dmio_mempool.cpp@s/dmio_request_pool_resize\(now\);  \/\/ shrinking never fails/;/@get_is_all_or_nothing_under_failslab"
+	"round-last-chunk@dmio_core.cpp@s/rest.n <= kMaxChunk.n\s*\?/false ?/@regions_with_different_block_sizes_round_trip"
 	"no-clamp@dmio_mempool.cpp@s/pages = extra_;/;/@unbalanced_put_clamps_to_base"
 	"unsupported-op-ok@dmio_core.cpp@s/req_->fail\(r\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
-	"no-block-cut@dmio_core.cpp@s/if \(added.n == want.n\) return added;/return added;/@uneven_bvec_entries_on_4k_device_round_trip"
 )
 
 kdir=$("$top/qemu/kernel.sh" debug)
