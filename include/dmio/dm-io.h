@@ -19,12 +19,15 @@
  * sends an empty flush to that region's device.
  *
  * Buffers: the start of the data (page offset, vm address, each bio_vec)
- * must be aligned to every region's dma alignment (512 bytes on most
- * devices); regions must be aligned to their logical block size and lie
- * inside their device.  Anything else is refused with -EINVAL before any
- * I/O is issued, with a rate-limited message.
+ * must be aligned to 512 bytes and every region's dma alignment; each
+ * bio_vec entry must hold whole logical blocks of the largest block size
+ * among the regions.  Regions must be aligned to their logical block size
+ * and lie inside their device.  Anything else is refused with -EINVAL
+ * before any I/O is issued, with a rate-limited message.
  *
- * All calls may sleep: process context only.
+ * All calls may sleep: process context only.  Async calls may be made
+ * from a target's map function; sync calls there are refused (-EINVAL),
+ * since their bios could not be issued before the function returns.
  */
 #ifndef _DMIO_DM_IO_H
 #define _DMIO_DM_IO_H
@@ -50,7 +53,9 @@ struct io_region {
  * @num_pages: how many more pages of I/O the caller may have in flight
  *
  * Grows dmio's reserves so that @num_pages more pages of I/O never wait on
- * the page allocator.  All or nothing.  Balance with dm_io_put().
+ * the page allocator; a page written to k regions counts k times.  All or
+ * nothing; the reservation is capped at 2^18 pages.  Balance with
+ * dm_io_put().
  *
  * Context: process context, may sleep.
  * Return: 0, or -ENOMEM with the reservation unchanged.
