@@ -754,7 +754,7 @@ static int mirror_message(struct dm_target *ti, unsigned int argc,
 	if ((argc == 2 || argc == 3) && !strcasecmp(argv[0], "verify"))
 		return mirror_verify(ms, argc, argv, result, maxlen);
 
-	DMERR("unknown message \"%s\" (%u words): want enable or verify",
+	DMERR("bad message \"%s\" (%u words); messages: enable, verify",
 	      argc ? argv[0] : "", argc);
 	return -EINVAL;
 }

@@ -70,20 +70,29 @@ flush_dev() {
 	for _d; do blockdev --flushbufs "$_d" || return 1; done
 }
 
-# legs_identical SECTORS LEG...: the first SECTORS of every leg are equal.
-legs_identical() {
-	_bytes=$(($1 * 512))
-	shift
-	flush_dev "$@" || return 1
+# legs_identical_at START SECTORS LEG...: the legs hold the same bytes in
+# sectors [START, START + SECTORS), both multiples of 128.  Direct reads,
+# so no stale page cache of a leg can hide a difference; dd seeks to the
+# range, where cmp's own skip would read its way there.
+legs_identical_at() {
+	_skip=$(($1 / 128)) _count=$(($2 / 128))
+	shift 2
 	_first=$1
 	shift
+	dd if="$_first" of=/tmp/e2e.range bs=64k skip="$_skip" \
+		count="$_count" iflag=direct status=none || return 1
 	for _l; do
-		cmp -s -n "$_bytes" "$_first" "$_l" || {
-			say "$_first and $_l differ:"
-			cmp -n "$_bytes" "$_first" "$_l"
+		dd if="$_l" bs=64k skip="$_skip" count="$_count" iflag=direct \
+			status=none | cmp /tmp/e2e.range - || {
+			say "$_first and $_l differ in sectors $((_skip * 128))+$((_count * 128))"
 			return 1
 		}
 	done
+}
+
+# legs_identical SECTORS LEG...: the first SECTORS of every leg are equal.
+legs_identical() {
+	legs_identical_at 0 "$@"
 }
 
 # run_fio NAME DEV RW BS SIZE SEED [extra fio args...]: write SIZE with
@@ -93,7 +102,7 @@ run_fio() {
 	shift 6
 	fio --name="$_n" --filename="$_dev" --direct=1 --ioengine=libaio \
 		--iodepth=8 --rw="$_rw" --bs="$_bs" --size="$_size" \
-		--verify=crc32c --verify_fatal=1 --randseed="$_seed" \
+		--verify=crc32c --verify_fatal=1 --randseed="$_seed" --eta=never \
 		--output=/tmp/fio."$_n".log "$@" || {
 		say "fio $_n failed; its log:"
 		sed 's/^/#   /' /tmp/fio."$_n".log

@@ -3,7 +3,11 @@
 # Tables the constructor must refuse, each with its own reason in the
 # kernel log, and messages it must refuse; nothing may be left behind: no
 # device, no leg held open, no module reference.
-. "${0%/*}/lib.sh"
+# Run from the repository, or as /test.sh in the guest with tests/ in /tests.
+e2e_lib=${0%/*}/lib.sh
+[ -f "$e2e_lib" ] || e2e_lib=/tests/e2e/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$e2e_lib"
 
 cleanup() { dm_remove good bad small e0 e1; }
 trap cleanup EXIT

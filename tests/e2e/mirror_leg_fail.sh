@@ -4,7 +4,11 @@
 # mirror is a dm-linear device whose table is swapped for dm-error while
 # fio is writing: fio must still verify every block, the status must show
 # that leg dead with errors counted, and the two survivors must be equal.
-. "${0%/*}/lib.sh"
+# Run from the repository, or as /test.sh in the guest with tests/ in /tests.
+e2e_lib=${0%/*}/lib.sh
+[ -f "$e2e_lib" ] || e2e_lib=/tests/e2e/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$e2e_lib"
 
 SECTORS=32768	# 16 MiB
 L0=/dev/ram2

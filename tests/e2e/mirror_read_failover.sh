@@ -5,7 +5,11 @@
 # Known data is written through the mirror, then leg 0 is made to fail
 # reads: reading back through the mirror must return the expected bytes,
 # served by another leg, and leg 0 must be reported dead.
-. "${0%/*}/lib.sh"
+# Run from the repository, or as /test.sh in the guest with tests/ in /tests.
+e2e_lib=${0%/*}/lib.sh
+[ -f "$e2e_lib" ] || e2e_lib=/tests/e2e/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$e2e_lib"
 
 SECTORS=16384	# 8 MiB
 MIB=1048576
