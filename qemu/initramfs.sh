@@ -26,6 +26,8 @@ for t in $tools; do
 done
 cp "$DMIO_QEMU_DIR/init" "$root/init"
 chmod +x "$root/init"
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp.$$"
+# Older bases (other tool versions, another /init) are of no further use.
+find "$DMIO_CACHE" -maxdepth 1 -name 'initramfs-*.cpio.gz' ! -name "$(basename "$out")" -delete
+mv "$out.tmp.$$" "$out"
 echo "$out"
