@@ -5,12 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir=""
-[ "${1:-}" = --kdir ] && kdir=$2
-"$DMIO_QEMU_DIR/deps.sh"
-[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug)
-log "building dmio and dmio-mirror against $kdir"
-make -s -C "$DMIO_TOP" KDIR="$kdir" modules >/dev/null
+build_for_vm "$@"
 log "booting the test VM (software emulation: about a minute)"
 set +e
 "$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name demo --quiet \

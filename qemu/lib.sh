@@ -26,3 +26,15 @@ kernel_key() {
 kernel_dir() {
 	printf '%s/kernel-%s' "$DMIO_CACHE" "$(kernel_key "$1")"
 }
+
+# The common start of the README's commands: install what is missing,
+# get the debug test kernel (or the one given as "--kdir DIR"), build
+# dmio and what sits on it.  Sets $kdir.
+build_for_vm() {
+	kdir=""
+	[ "${1:-}" = --kdir ] && kdir=$2
+	"$DMIO_QEMU_DIR/deps.sh"
+	[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug)
+	log "building dmio against $kdir"
+	make -s -C "$DMIO_TOP" KDIR="$kdir" modules >/dev/null
+}

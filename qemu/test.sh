@@ -6,12 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir=""
-[ "${1:-}" = --kdir ] && kdir=$2
-"$DMIO_QEMU_DIR/deps.sh"
-[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug)
-log "building dmio against $kdir"
-make -s -C "$DMIO_TOP" KDIR="$kdir" modules >/dev/null
+build_for_vm "$@"
 
 passed=0 failed=0 skipped=0
 failures=()
