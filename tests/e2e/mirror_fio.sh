@@ -66,6 +66,43 @@ verify_detects() {
 	! dmsetup message "$1" 0 verify 2400 && dmsetup message "$1" 0 verify 0 2048
 }
 
+# leg_queue LEG ATTR: a leg's request queue attribute.
+leg_queue() { cat "/sys/block/${1##*/}/queue/$2"; }
+
+# flushes LEG: empty flushes the leg has completed (field 16 of its stat).
+flushes() { awk '{ print $16 }' "/sys/block/${1##*/}/stat"; }
+
+# flush_reaches_legs MIRROR LEG...: an fsync on the mirror sends a flush
+# to every leg.
+flush_reaches_legs() {
+	_m=$1
+	shift
+	_before=
+	for _l; do _before="$_before $(flushes "$_l")"; done
+	dd if=/dev/zero of="/dev/mapper/$_m" bs=4k count=1 oflag=direct \
+		conv=fsync status=none || return 1
+	for _l; do
+		# shellcheck disable=SC2086
+		set -- $_before
+		_was=$1
+		shift
+		_before=$*
+		[ "$(flushes "$_l")" -gt "$_was" ] ||
+			{ say "no flush reached $_l"; return 1; }
+	done
+}
+
+# discard_reaches_legs MIRROR LEG...: a discard of the first MiB on the
+# mirror reaches every leg, which then all read back the same (zeroes).
+discard_reaches_legs() {
+	_m=$1
+	shift
+	blkdiscard -o 0 -l 1048576 "/dev/mapper/$_m" &&
+		legs_identical 2048 "$@" &&
+		dd if="$1" bs=64k count=16 iflag=direct status=none |
+		cmp -s - /tmp/e2e.zero
+}
+
 run_mirror() {
 	m=$1
 	shift
@@ -80,9 +117,23 @@ run_mirror() {
 	check "all_legs_alive_$m" legs_in_state "$m" A $_all
 	check "verify_message_identical_$m" dmsetup message "$m" 0 verify 0 2048
 	check "verify_message_detects_difference_$m" verify_detects "$m" "$2"
+	# Pass-through checks only where every leg offers the feature.
+	_wc=1 _discard=1
+	for _l; do
+		[ "$(leg_queue "$_l" write_cache)" = "write back" ] || _wc=0
+		[ "$(leg_queue "$_l" discard_max_bytes)" -gt 0 ] || _discard=0
+	done
+	[ $_wc = 1 ] && check "flush_reaches_every_leg_$m" flush_reaches_legs "$m" "$@"
+	if [ $_discard = 1 ]; then
+		_minor=$(dmsetup info -c --noheadings -o minor "$m")
+		check "discard_advertised_$m" \
+			test "$(cat /sys/block/dm-"$_minor"/queue/discard_max_bytes)" -gt 0
+		check "discard_reaches_every_leg_$m" discard_reaches_legs "$m" "$@"
+	fi
 	check "remove_$m" dmsetup remove "$m"
 }
 
+dd if=/dev/zero of=/tmp/e2e.zero bs=64k count=16 status=none
 seed=0
 run_mirror brd2 /dev/ram0 /dev/ram1
 run_mirror virt3 /dev/vda /dev/vdb /dev/vdc
