@@ -9,7 +9,10 @@
 #
 # --ko modules are loaded in order before the script; --files are only
 # copied to /modules in the guest.  The console log is kept in
-# out/logs/NAME.log, the script's own output alone in out/logs/NAME.out.  DMIO_ACCEL=kvm|tcg forces the accelerator.
+# out/logs/NAME.log, the script's own output alone in out/logs/NAME.out.
+# DMIO_ACCEL=kvm|tcg forces the accelerator.
+# DMIO_VM_SMP sets the CPU count (default 2); DMIO_QEMU_EXTRA is appended to
+# QEMU's arguments (qemu/bench.sh: "-icount shift=0,sleep=off", one CPU).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -66,18 +69,23 @@ done
 
 # ---- accelerator: KVM only where a probe boot has worked on this machine ----
 accel=$("$DMIO_QEMU_DIR/accel.sh" "$kdir")
+smp=${DMIO_VM_SMP:-2}
+# One CPU needs no multi-threaded TCG, and -icount refuses it.
+tcg_thread=multi
+[ "$smp" = 1 ] && tcg_thread=single
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host) ;;
-*) accel_args=(-accel tcg,thread=multi -cpu max,la57=off) ;;
+*) accel_args=(-accel "tcg,thread=$tcg_thread" -cpu max,la57=off) ;;
 esac
+read -ra qemu_extra <<<"${DMIO_QEMU_EXTRA:-}"
 
 cmdline="console=ttyS0 printk.time=0 panic=-1 brd.rd_nr=72 brd.rd_size=16384"
 [ $quiet = 1 ] || log "booting $name ($accel); console log: $log"
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
-	-m 2G -smp 2 -nodefaults -display none -no-reboot \
+	-m 2G -smp "$smp" -nodefaults -display none -no-reboot \
 	-serial stdio -serial "file:$logdir/$name.out" -kernel "$kdir/arch/x86/boot/bzImage" \
-	-initrd "$work/initrd.gz" -append "$cmdline" "${drives[@]}" \
+	-initrd "$work/initrd.gz" -append "$cmdline" "${drives[@]}" "${qemu_extra[@]}" \
 	</dev/null | sed -u 's/\r$//' | if [ $quiet = 1 ]; then cat >"$log"; else tee "$log"; fi
 set -e
 
