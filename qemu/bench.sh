@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The benchmark: the CPU cost of dmio against the kernel's own dm_io() and
+# against plain bios, for the same I/O in one VM run (bench/dmio_bench.c).
+#
+#   qemu/bench.sh [--kdir DIR] [-- insmod parameters of dmio_bench]
+#
+# It runs on the bench test kernel (no KASAN, lockdep or kmemleak) under
+# QEMU TCG with "-icount shift=0,sleep=off" and one CPU, where the guest
+# clock counts executed instructions: the numbers are instructions per
+# call and repeat exactly from run to run.  The devices are eight null_blk
+# disks with memory_backed=0.  Prints a table; the console log is
+# out/logs/bench.log.  dmio.ko is left built for the bench kernel: run
+# "make" afterwards for the debug one.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kdir=""
+if [ "${1:-}" = --kdir ]; then
+	kdir=$2
+	shift 2
+fi
+[ "${1:-}" = -- ] && shift
+params="$*"
+
+"$DMIO_QEMU_DIR/deps.sh"
+[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" bench)
+log "building dmio and dmio_bench against $kdir"
+make -s -C "$DMIO_TOP" KDIR="$kdir" MIRROR= modules >/dev/null
+make -s -C "$kdir" M="$DMIO_TOP/bench" \
+	KBUILD_EXTRA_SYMBOLS="$DMIO_TOP/Module.symvers" modules >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat >"$work/bench.sh" <<GUEST
+# dmio benchmark, guest side: eight null_blk disks without backing memory.
+set -e
+for i in 0 1 2 3 4 5 6 7; do
+	d=/sys/kernel/config/nullb/dmiobench\$i
+	mkdir \$d
+	echo 16 >\$d/size
+	echo 0 >\$d/memory_backed
+	echo 1 >\$d/power
+done
+insmod /modules/dmio_bench.ko $params
+rmmod dmio_bench
+dmesg | grep -o 'BENCH.*'
+for i in 0 1 2 3 4 5 6 7; do
+	echo 0 >/sys/kernel/config/nullb/dmiobench\$i/power
+	rmdir /sys/kernel/config/nullb/dmiobench\$i
+done
+GUEST
+
+log "running the benchmark (TCG, -icount shift=0,sleep=off, 1 CPU)"
+DMIO_ACCEL=tcg DMIO_VM_SMP=1 DMIO_QEMU_EXTRA="-icount shift=0,sleep=off" \
+	"$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name bench --quiet \
+	--ko "$DMIO_TOP/dmio.ko" --files "$DMIO_TOP/bench/dmio_bench.ko" \
+	--script "$work/bench.sh" ||
+	die "the benchmark VM failed; see $DMIO_TOP/out/logs/bench.log"
+
+out="$DMIO_TOP/out/logs/bench.out"
+grep -q '^BENCH ' "$out" || die "no BENCH lines in $out"
+grep '^BENCH-CONFIG' "$out" | sed 's/^BENCH-CONFIG /# /'
+awk 'BEGIN {
+	printf "%-16s %10s %10s %10s %12s %11s %9s\n", "workload", "raw", \
+		"dm_io()", "dmio", "dmio/dm_io", "dm_io/raw", "dmio/raw"
+}
+/^BENCH / {
+	for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	printf "%-16s %10d %10d %10d %12.3f %11.3f %9.3f\n", $2, \
+		v["raw_ns"], v["kernel_dm_io_ns"], v["dmio_ns"], \
+		v["dmio/kernel"] / 1000, v["kernel/raw"] / 1000, v["dmio/raw"] / 1000
+}' "$out"
+echo "(instructions per call; ratios of the totals)"
