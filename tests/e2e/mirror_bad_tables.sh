@@ -85,6 +85,8 @@ no_holders() {
 	done
 }
 check no_leg_left_open no_holders
+# dm core puts what a constructor forgot to, but says so.
+check no_missing_dm_put_device test "$(dmesg_count "dm_put_device call missing")" -eq 0
 check no_module_reference test "$(cat /sys/module/dmio_mirror/refcnt)" -eq 0
 
 e2e_finish
