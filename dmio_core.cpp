@@ -38,9 +38,8 @@ struct RegionIndex {
 constexpr unsigned int kAllowedFlags =
     DMIO_REQ_SYNC | DMIO_REQ_META | DMIO_REQ_PRIO | DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;
 constexpr unsigned int kWriteOnlyFlags = DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;
-// The most data one bio carries: BIO_MAX_VECS pages even when the buffer
-// starts mid-page, so a chunk never ends short of a full bio.
-constexpr Bytes kMaxChunk = {(DMIO_BIO_MAX_VECS - 1ULL) * DMIO_PAGE_SIZE};
+// What a full vector table holds when every entry is a whole page.
+constexpr Bytes kFullTable = {1ULL * DMIO_BIO_MAX_VECS * DMIO_PAGE_SIZE};
 // bi_size is 32 bits; data-less ops are split below it.
 constexpr Bytes kMaxBioBytes = {0xffffffffULL};
 
@@ -98,6 +97,7 @@ class PageListCursor {
  public:
   PageListCursor(const dmio_page_list *pl, unsigned int offset) : pl_(pl), offset_(offset) {}
   Segment peek() const { return {pl_->page, offset_, DMIO_PAGE_SIZE - offset_}; }
+  unsigned int offset() const { return offset_; }
   void advance(unsigned int bytes) {
     offset_ += bytes;
     if (offset_ == DMIO_PAGE_SIZE) {
@@ -115,6 +115,9 @@ class BvecCursor {
  public:
   explicit BvecCursor(const dmio_bvec *bv) : bv_(bv) {}
   Segment peek() const { return {bv_->page, bv_->offset + done_, bv_->len - done_}; }
+  // Entries are whole blocks, so a full table ends on a block boundary
+  // wherever it starts: there is no page offset to make room for.
+  unsigned int offset() const { return 0; }
   void advance(unsigned int bytes) {
     done_ += bytes;
     if (done_ == bv_->len) {
@@ -128,23 +131,57 @@ class BvecCursor {
   unsigned int done_ = 0;
 };
 
-// Virtually contiguous memory, page by page: vmalloc'd or linear.
-template <struct page *(*to_page)(const void *)>
-class VirtCursor {
+// Page offset of a kernel virtual address.
+inline unsigned int page_offset(const char *addr) {
+  return reinterpret_cast<unsigned long>(addr) & (DMIO_PAGE_SIZE - 1);
+}
+
+// Linear-map memory: its pages follow from the address alone.
+class LinearCursor {
  public:
-  explicit VirtCursor(const char *addr) : addr_(addr) {}
-  Segment peek() const {
-    const unsigned int offset = reinterpret_cast<unsigned long>(addr_) & (DMIO_PAGE_SIZE - 1);
-    return {to_page(addr_), offset, DMIO_PAGE_SIZE - offset};
-  }
+  explicit LinearCursor(const char *addr) : addr_(addr) {}
+  Segment peek() const { return {dmio_virt_to_page(addr_), offset(), DMIO_PAGE_SIZE - offset()}; }
+  unsigned int offset() const { return page_offset(addr_); }
   void advance(unsigned int bytes) { addr_ += bytes; }
 
  private:
   const char *addr_;
 };
 
-using VmallocCursor = VirtCursor<dmio_vmalloc_to_page>;
-using LinearCursor = VirtCursor<dmio_virt_to_page>;
+// vmalloc'd memory: its pages are looked up in the page tables, a batch at
+// a time (one descent per batch, not per page), and never past its end.
+class VmallocCursor {
+ public:
+  VmallocCursor(const char *addr, Bytes len)
+      : addr_(addr),
+        pages_left_((page_offset(addr) + len.n + DMIO_PAGE_SIZE - 1) / DMIO_PAGE_SIZE) {}
+  Segment peek() {
+    if (next_ == batch_size_) refill();
+    return {batch_[next_], offset(), DMIO_PAGE_SIZE - offset()};
+  }
+  unsigned int offset() const { return page_offset(addr_); }
+  void advance(unsigned int bytes) {
+    if (offset() + bytes == DMIO_PAGE_SIZE) next_++;
+    addr_ += bytes;
+  }
+
+ private:
+  // Validation found every page of the buffer mapped, so a batch is never
+  // empty.
+  void refill() {
+    const unsigned long want = ktl::min<unsigned long long>(kBatch, pages_left_);
+    batch_size_ = dmio_vmalloc_pages(addr_, want, batch_);
+    pages_left_ -= batch_size_;
+    next_ = 0;
+  }
+
+  static constexpr unsigned int kBatch = 16;
+  const char *addr_;
+  unsigned long long pages_left_;
+  struct page *batch_[kBatch];
+  unsigned int batch_size_ = 0;
+  unsigned int next_ = 0;
+};
 
 // ---- Validation: everything is checked before the first bio exists ----
 
@@ -235,14 +272,13 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
       if (start & dma_mask) return refuse("data pointer breaks the devices' dma alignment");
       if (need.n > ~0UL - start) return refuse("data wraps around the address space");
       const unsigned long last = start + need.n - 1;
+      const void *end = reinterpret_cast<const void *>(last);
       // The linear map is contiguous; a vmalloc range may hold holes.
-      if (dmio_is_linear(buf.vm) && dmio_is_linear(reinterpret_cast<void *>(last))) return 0;
-      for (unsigned long a = start; a <= last; a = (a | (DMIO_PAGE_SIZE - 1)) + 1) {
-        const void *p = reinterpret_cast<const void *>(a);
-        if (!dmio_is_vmalloc(p) || !dmio_vmalloc_to_page(p))
-          return refuse("data is neither vmalloc'd nor linear memory");
-        if (a > ~0UL - DMIO_PAGE_SIZE) break;
-      }
+      if (dmio_is_linear(buf.vm) && dmio_is_linear(end)) return 0;
+      const unsigned long pages = last / DMIO_PAGE_SIZE - start / DMIO_PAGE_SIZE + 1;
+      if (!dmio_is_vmalloc(buf.vm) || !dmio_is_vmalloc(end) ||
+          dmio_vmalloc_pages(buf.vm, pages, nullptr) != pages)
+        return refuse("data is neither vmalloc'd nor linear memory");
       return 0;
     }
   }
@@ -283,8 +319,7 @@ class Dispatcher {
       : c_(c), plan_(plan), req_(req), opf_(c.op | c.flags) {}
 
   void run() {
-    dmio_plug plug;
-    dmio_plug_start(&plug);
+    const Plug plug(several_bios());
     for (unsigned int i = 0; i < c_.num_regions; i++) {
       if (!c_.where[i].count && (opf_ & DMIO_REQ_PREFLUSH)) empty_flush({i});
     }
@@ -294,10 +329,36 @@ class Dispatcher {
       for (unsigned int i = 0; i < c_.num_regions; i++)
         if (c_.where[i].count) dataless({i});
     }
-    dmio_plug_finish(&plug);
   }
 
  private:
+  // Holds back the bios of one call so the device sees them together; for
+  // a single bio that only costs time.
+  class Plug {
+   public:
+    explicit Plug(bool wanted) : active_(wanted) {
+      if (active_) dmio_plug_start(&plug_);
+    }
+    ~Plug() {
+      if (active_) dmio_plug_finish(&plug_);
+    }
+    Plug(const Plug &) = delete;
+    Plug &operator=(const Plug &) = delete;
+
+   private:
+    dmio_plug plug_;
+    const bool active_;
+  };
+
+  // Conservative: true unless the call surely fits one bio.
+  bool several_bios() const {
+    if (c_.num_regions > 1 || !is_data_op(c_.op)) return true;
+    // A bio_vec entry holds at least a sector; pages may start mid-page.
+    const Bytes one_bio = c_.buf->kind == DMIO_BUFFER_BVEC ? Sectors{DMIO_BIO_MAX_VECS}.bytes()
+                                                           : Bytes{kFullTable.n - DMIO_PAGE_SIZE};
+    return plan_.longest.bytes().n > one_bio.n;
+  }
+
   void submit(struct bio *bio) {
     req_->hold();
     dmio_bio_submit(bio);
@@ -337,7 +398,8 @@ class Dispatcher {
       case DMIO_BUFFER_BVEC:
         return walk(BvecCursor(buf.bvec));
       case DMIO_BUFFER_VM:
-        if (dmio_is_vmalloc(buf.vm)) return walk(VmallocCursor(static_cast<const char *>(buf.vm)));
+        if (dmio_is_vmalloc(buf.vm))
+          return walk(VmallocCursor(static_cast<const char *>(buf.vm), plan_.longest.bytes()));
         return walk(LinearCursor(static_cast<const char *>(buf.vm)));
     }
   }
@@ -354,11 +416,13 @@ class Dispatcher {
     for (Sectors at{0}; at.n < leader.count;) {
       // Only a region's first bio carries the flush; FUA goes on all.
       const unsigned int opf = at.n ? opf_ & ~DMIO_REQ_PREFLUSH : opf_;
-      // Chunks end on a block boundary of every region, but for the last.
+      // As much as one vector table is sure to hold from the cursor's
+      // page offset, ending on a block boundary of every region (but for
+      // the last chunk, which ends with the leader).
       const Bytes rest = Sectors{leader.count - at.n}.bytes();
-      const Bytes want = rest.n <= kMaxChunk.n
-                             ? rest
-                             : Bytes{ktl::round_down<unsigned long long>(kMaxChunk.n, plan_.block)};
+      const Bytes room = {
+          ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.block)};
+      const Bytes want = {ktl::min(rest.n, room.n)};
       const unsigned int vecs = ktl::min<unsigned long long>(DMIO_BIO_MAX_VECS, max_vecs(want));
       struct bio *bio = dmio_bio_alloc(leader.bdev, vecs, opf, leader.sector + at.n, req_, lead.i);
       const Sectors got = Sectors::of(fill(bio, cursor, want));

@@ -146,6 +146,12 @@ static int raw_write_64k_x8(struct bench *b)
 	return f.error;
 }
 
+/* A call with nothing to do costs nothing done by hand. */
+static int raw_empty(struct bench *b)
+{
+	return 0;
+}
+
 /* ---- the kernel's dm_io() ---- */
 
 static int kernel_io(struct bench *b, blk_opf_t opf, struct dm_io_memory *mem,
@@ -175,6 +181,13 @@ static int kernel_read_4k(struct bench *b)
 	struct dm_io_memory mem = { .type = DM_IO_PAGE_LIST, .ptr.pl = &b->pl };
 
 	return kernel_io(b, REQ_OP_READ, &mem, 1, SMALL_BYTES >> SECTOR_SHIFT);
+}
+
+static int kernel_empty(struct bench *b)
+{
+	struct dm_io_memory mem = { .type = DM_IO_PAGE_LIST, .ptr.pl = &b->pl };
+
+	return kernel_io(b, REQ_OP_READ, &mem, 1, 0);
 }
 
 static int kernel_read_1m_vm(struct bench *b)
@@ -215,6 +228,15 @@ static int dmio_read_4k(struct bench *b)
 	return dm_io_sync(1, &where, READ, &b->pl, 0, &bits);
 }
 
+static int dmio_empty(struct bench *b)
+{
+	struct io_region where;
+	unsigned long bits;
+
+	dmio_regions(b, &where, 1, 0);
+	return dm_io_sync(1, &where, READ, &b->pl, 0, &bits);
+}
+
 static int dmio_read_1m_vm(struct bench *b)
 {
 	struct io_region where;
@@ -244,6 +266,7 @@ struct workload {
 };
 
 static const struct workload workloads[] = {
+	{ "empty_region", false, raw_empty, kernel_empty, dmio_empty },
 	{ "read_4k", false, raw_read_4k, kernel_read_4k, dmio_read_4k },
 	{ "read_1m_vmalloc", true,
 	  raw_read_1m_vm, kernel_read_1m_vm, dmio_read_1m_vm },

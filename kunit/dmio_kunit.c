@@ -1160,6 +1160,40 @@ static void rejects_data_neither_vmalloc_nor_linear(struct kunit *test)
 	expect_refused(test, 1, &where, WRITE, not_vmalloc_nor_linear);
 }
 
+/*
+ * Single pages from vm_map_ram() come from one per-CPU vmap block with no
+ * guard pages between them: unmapping the middle one of three neighbours
+ * leaves a hole that only a look at every page of the range finds.
+ */
+static void rejects_vmalloc_range_with_a_hole_inside(struct kunit *test)
+{
+	enum { MAPS = 8 };
+	struct io_region where = region(ram(test, 31), 0, 3 * PAGE_SIZE >> SECTOR_SHIFT);
+	struct page **pages = pages_alloc(test, MAPS);
+	char *vm[MAPS];
+	int i, hole = -1;
+
+	migrate_disable();
+	for (i = 0; i < MAPS; i++)
+		vm[i] = vm_map_ram(&pages[i], 1, NUMA_NO_NODE);
+	migrate_enable();
+	for (i = 1; i + 1 < MAPS && hole < 0; i++)
+		if (vm[i - 1] && vm[i] == vm[i - 1] + PAGE_SIZE &&
+		    vm[i + 1] == vm[i] + PAGE_SIZE)
+			hole = i;
+	if (hole > 0) {
+		vm_unmap_ram(vm[hole], 1);
+		vm[hole] = NULL;
+		expect_refused(test, 1, &where, WRITE, vm[hole - 1]);
+	} else {
+		KUNIT_FAIL(test, "no three adjacent vm_map_ram() pages");
+	}
+	for (i = 0; i < MAPS; i++)
+		if (vm[i])
+			vm_unmap_ram(vm[i], 1);
+	pages_free(pages, MAPS);
+}
+
 static void rejects_page_offset_of_page_size_without_data(struct kunit *test)
 {
 	struct io_region where = region(ram(test, 31), 0, 0);
@@ -1192,6 +1226,7 @@ static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_sync_call_inside_bio_submission),
 	KUNIT_CASE(rejects_bvec_entries_not_whole_blocks),
 	KUNIT_CASE(rejects_data_neither_vmalloc_nor_linear),
+	KUNIT_CASE(rejects_vmalloc_range_with_a_hole_inside),
 	KUNIT_CASE(rejects_page_offset_of_page_size_without_data),
 	{}
 };

@@ -22,7 +22,9 @@ mutants=(
 	"no-end-check@dmio_core.cpp@s/if \(r.sector > size \|\| r.count > size - r.sector\)/if (0)/@rejects_region_past_device_end_and_writes_nothing"
 	"no-trim@dmio_core.cpp@s/if \(where.count - at.n < got.n\)/if (false)/@shorter_regions_get_a_prefix_of_the_data"
 	"no-rollback@dmio_mempool.cpp@s/dmio_request_pool_resize\(now\);  \/\/ shrinking never fails/;/@get_is_all_or_nothing_under_failslab"
-	"round-last-chunk@dmio_core.cpp@s/rest.n <= kMaxChunk.n\s*\?/false ?/@regions_with_different_block_sizes_round_trip"
+	"round-last-chunk@dmio_core.cpp@s/want = \{ktl::min\(rest.n, room.n\)\}/want = {ktl::round_down<unsigned long long>(ktl::min(rest.n, room.n), plan_.block)}/@regions_with_different_block_sizes_round_trip"
+	"ends-only-vmalloc-check@dmio_core.cpp@s/dmio_vmalloc_pages\(buf.vm, pages, nullptr\)/dmio_vmalloc_pages(end, 1, nullptr) + pages - 1/@rejects_vmalloc_range_with_a_hole_inside"
+	"stale-vmalloc-batch@dmio_core.cpp@s/if \(offset\(\) \+ bytes == DMIO_PAGE_SIZE\) next_\+\+;/;/@unaligned_vmalloc_buffer_round_trips"
 	"no-clamp@dmio_mempool.cpp@s/pages = extra_;/;/@unbalanced_put_clamps_to_base"
 	"unsupported-op-ok@dmio_core.cpp@s/req_->fail\(r\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
 )

@@ -139,7 +139,13 @@ void dmio_kfree(void *p);
 /* Memory: where a kernel virtual address's page lives. */
 int dmio_is_vmalloc(const void *addr);
 int dmio_is_linear(const void *addr);
-struct page *dmio_vmalloc_to_page(const void *addr);
+/*
+ * The pages behind up to @nr pages of vmalloc space from @addr's page, in
+ * order, stopping at the first unmapped one: how many were found.  @pages
+ * may be NULL to only count.
+ */
+unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
+				 struct page **pages);
 struct page *dmio_virt_to_page(const void *addr);
 void dmio_flush_vmap(void *addr, unsigned long bytes);
 void dmio_invalidate_vmap(void *addr, unsigned long bytes);
