@@ -43,22 +43,27 @@ constexpr Bytes kFullTable = {1ULL * DMIO_BIO_MAX_VECS * DMIO_PAGE_SIZE};
 // bi_size is 32 bits; data-less ops are split below it.
 constexpr Bytes kMaxBioBytes = {0xffffffffULL};
 
-// One call in flight.  Lives in a mempool element; freed just before the
-// caller is notified, so the callback may issue the next call at once.
+// Whom to tell when a call is done, and the vmalloc'd read buffer (if any)
+// whose cache aliases must be dropped first.
+struct Notify {
+  dmio_notify_fn fn;
+  void *context;
+  void *invalidate;
+  unsigned long invalidate_bytes;
+};
+
+// One call in flight.  Lives in the front pad of the call's first bio (no
+// allocation of its own), holding a reference that keeps that bio's memory
+// until the last bio is done; freed just before the caller is notified, so
+// the callback may issue the next call at once.
 class Request {
  public:
-  Request(dmio_notify_fn fn, void *context, void *invalidate, unsigned long invalidate_bytes)
-      : fn_(fn), context_(context), invalidate_(invalidate), invalidate_bytes_(invalidate_bytes) {}
-
-  static Request *create(dmio_notify_fn fn, void *context, void *invalidate,
-                         unsigned long invalidate_bytes) {
-    return new (dmio_request_alloc()) Request(fn, context, invalidate, invalidate_bytes);
-  }
+  Request(const Notify &notify, struct bio *host) : notify_(notify), host_(host) {}
 
   // Counts one more bio (or the dispatcher itself) that must finish first.
   void hold() { pending_.fetch_add(1, MemoryOrder::kRelaxed); }
 
-  void fail(RegionIndex r) { error_bits_.fetch_or(r.bit(), MemoryOrder::kRelaxed); }
+  void fail(unsigned long bits) { error_bits_.fetch_or(bits, MemoryOrder::kRelaxed); }
 
   void release() {
     // acq_rel: every fail() before a release is seen by whoever finishes.
@@ -68,22 +73,23 @@ class Request {
  private:
   void finish() {
     const unsigned long bits = error_bits_.load(MemoryOrder::kRelaxed);
-    const dmio_notify_fn fn = fn_;
-    void *const context = context_;
+    const Notify notify = notify_;
+    struct bio *const host = host_;
 
-    if (invalidate_bytes_) dmio_invalidate_vmap(invalidate_, invalidate_bytes_);
+    if (notify.invalidate_bytes) dmio_invalidate_vmap(notify.invalidate, notify.invalidate_bytes);
     this->~Request();
-    dmio_request_free(this);
-    fn(bits, context);
+    dmio_bio_put(host);
+    notify.fn(bits, notify.context);
   }
 
   ktl::Atomic<unsigned int> pending_{1};  // the dispatcher's own hold
   ktl::Atomic<unsigned long> error_bits_{0};
-  dmio_notify_fn fn_;
-  void *context_;
-  void *invalidate_;
-  unsigned long invalidate_bytes_;
+  const Notify notify_;
+  struct bio *const host_;
 };
+
+static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES && alignof(Request) <= alignof(unsigned long),
+              "Request must fit the room the shim leaves in a bio");
 
 // ---- Buffer cursors: where the next bytes of the caller's data live ----
 
@@ -315,10 +321,19 @@ int validate(const Call &c, Plan *plan) {
 
 class Dispatcher {
  public:
-  Dispatcher(const Call &c, const Plan &plan, Request *req)
-      : c_(c), plan_(plan), req_(req), opf_(c.op | c.flags) {}
+  Dispatcher(const Call &c, const Plan &plan, const Notify &notify)
+      : c_(c), plan_(plan), notify_(notify), opf_(c.op | c.flags) {}
 
   void run() {
+    issue_all();
+    // No bio at all (empty regions, or devices without the op): done now.
+    if (!req_) return notify_.fn(failed_, notify_.context);
+    req_->fail(failed_);
+    req_->release();
+  }
+
+ private:
+  void issue_all() {
     const Plug plug(several_bios());
     for (unsigned int i = 0; i < c_.num_regions; i++) {
       if (!c_.where[i].count && (opf_ & DMIO_REQ_PREFLUSH)) empty_flush({i});
@@ -331,7 +346,6 @@ class Dispatcher {
     }
   }
 
- private:
   // Holds back the bios of one call so the device sees them together; for
   // a single bio that only costs time.
   class Plug {
@@ -359,6 +373,15 @@ class Dispatcher {
     return plan_.longest.bytes().n > one_bio.n;
   }
 
+  // The call's first bio carries its Request.
+  struct bio *alloc(const dmio_region &where, RegionIndex r, unsigned int vecs, unsigned int opf,
+                    dmio_sector_t sector) {
+    if (req_) return dmio_bio_alloc(where.bdev, vecs, opf, sector, req_, r.i);
+    struct bio *bio = dmio_bio_alloc_host(where.bdev, vecs, opf, sector, r.i);
+    req_ = new (dmio_bio_request(bio)) Request(notify_, bio);
+    return bio;
+  }
+
   void submit(struct bio *bio) {
     req_->hold();
     dmio_bio_submit(bio);
@@ -366,7 +389,7 @@ class Dispatcher {
 
   void empty_flush(RegionIndex r) {
     const dmio_region &where = c_.where[r.i];
-    submit(dmio_bio_alloc(where.bdev, 0, opf_, where.sector, req_, r.i));
+    submit(alloc(where, r, 0, opf_, where.sector));
   }
 
   // Discard and write-zeroes: no data, split to what the device takes.
@@ -378,12 +401,12 @@ class Dispatcher {
                                 Sectors::of(kMaxBioBytes).n),
         block);
     if (!max) {
-      req_->fail(r);  // the device does not support the op
+      failed_ |= r.bit();  // the device does not support the op
       return;
     }
     for (dmio_sector_t done = 0; done < where.count;) {
       const dmio_sector_t n = ktl::min(max, where.count - done);
-      struct bio *bio = dmio_bio_alloc(where.bdev, 0, opf_, where.sector + done, req_, r.i);
+      struct bio *bio = alloc(where, r, 0, opf_, where.sector + done);
       dmio_bio_set_size(bio, Sectors{n}.bytes().n);
       submit(bio);
       done += n;
@@ -424,7 +447,7 @@ class Dispatcher {
           ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.block)};
       const Bytes want = {ktl::min(rest.n, room.n)};
       const unsigned int vecs = ktl::min<unsigned long long>(DMIO_BIO_MAX_VECS, max_vecs(want));
-      struct bio *bio = dmio_bio_alloc(leader.bdev, vecs, opf, leader.sector + at.n, req_, lead.i);
+      struct bio *bio = alloc(leader, lead, vecs, opf, leader.sector + at.n);
       const Sectors got = Sectors::of(fill(bio, cursor, want));
 
       // Clone before the leader is submitted: a fast device may complete
@@ -469,8 +492,10 @@ class Dispatcher {
 
   const Call &c_;
   const Plan &plan_;
-  Request *const req_;
+  const Notify &notify_;
   const unsigned int opf_;
+  Request *req_ = nullptr;    // made with the first bio
+  unsigned long failed_ = 0;  // regions failed before any bio of theirs
 };
 
 int issue(const Call &c, dmio_notify_fn fn, void *context) {
@@ -483,10 +508,8 @@ int issue(const Call &c, dmio_notify_fn fn, void *context) {
   const unsigned long vm_bytes = vm ? plan.longest.bytes().n : 0;
   if (vm_bytes) dmio_flush_vmap(vm, vm_bytes);
 
-  Request *req = Request::create(fn, context, c.op == DMIO_OP_READ ? vm : nullptr,
-                                 c.op == DMIO_OP_READ ? vm_bytes : 0);
-  Dispatcher(c, plan, req).run();
-  req->release();
+  const bool read = c.op == DMIO_OP_READ;
+  Dispatcher(c, plan, {fn, context, read ? vm : nullptr, read ? vm_bytes : 0}).run();
   return 0;
 }
 
@@ -544,10 +567,10 @@ extern "C" int dmio_core_async(unsigned int num_regions, const dmio_region *wher
 
 extern "C" void dmio_core_bio_done(void *owner, unsigned int region, int failed) {
   auto *req = static_cast<dmio::Request *>(owner);
-  if (failed) req->fail({region});
+  if (failed) req->fail(dmio::RegionIndex{region}.bit());
   req->release();
 }
 
-extern "C" int dmio_core_init(void) { return dmio::reserves_init(sizeof(dmio::Request)); }
+extern "C" int dmio_core_init(void) { return dmio::reserves_init(); }
 
 extern "C" void dmio_core_exit(void) { dmio::reserves_exit(); }

@@ -2,10 +2,11 @@
 //
 // dmio_mempool.cpp - the reservations dm_io_get()/dm_io_put() size.
 //
-// A page of I/O in flight needs at most one request object and one bio (a
-// bio covers at least a page), so a reservation of n pages keeps n of each
-// in the pools: kBasePages from load, plus every get not yet put.  A page
-// written to k regions counts k times.
+// A page of I/O in flight needs at most one bio (a bio covers at least a
+// page, and a call's own state rides in its first bio) and one vector
+// table, so a reservation of n pages keeps n of each in the bio_set's
+// pools: kBasePages from load, plus every get not yet put.  A page written
+// to k regions counts k times.
 
 #include "dmio_mempool.h"
 
@@ -16,12 +17,12 @@ namespace {
 
 class Reservation {
  public:
-  int init(unsigned int request_size) {
+  int init() {
     lock_.init();
-    return dmio_pools_init(request_size, kBasePages);
+    return dmio_pools_init(kBasePages);
   }
 
-  // All or nothing: a pool that grew is shrunk back if the next one fails.
+  // All or nothing (the shim grows both pools or neither).
   int get(unsigned int pages) {
     ktl::Guard<ktl::Mutex> guard(lock_);
     const unsigned int now = kBasePages + extra_;
@@ -29,11 +30,7 @@ class Reservation {
       dmio_reject("dm_io_get(%u) would reserve more than %u pages", pages, kMaxPages);
       return -DMIO_ENOMEM;
     }
-    if (int r = dmio_request_pool_resize(now + pages)) return r;
-    if (int r = dmio_bio_pool_resize(now + pages)) {
-      dmio_request_pool_resize(now);  // shrinking never fails
-      return r;
-    }
+    if (int r = dmio_bio_pool_resize(now + pages)) return r;
     extra_ += pages;
     return 0;
   }
@@ -49,8 +46,7 @@ class Reservation {
       pages = extra_;
     }
     extra_ -= pages;
-    dmio_bio_pool_resize(kBasePages + extra_);
-    dmio_request_pool_resize(kBasePages + extra_);
+    dmio_bio_pool_resize(kBasePages + extra_);  // shrinking never fails
   }
 
   unsigned int pages() {
@@ -68,7 +64,7 @@ constinit Reservation reservation;
 
 }  // namespace
 
-int reserves_init(unsigned int request_size) { return reservation.init(request_size); }
+int reserves_init() { return reservation.init(); }
 
 void reserves_exit() { dmio_pools_exit(); }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Reservations: the pools every request draws from (dmio_mempool.cpp).
+// Reservations: the pools every call draws from (dmio_mempool.cpp).
 #pragma once
 
 namespace dmio {
@@ -11,7 +11,7 @@ constexpr unsigned int kBasePages = 16;
 // keeps each pool's element array within one kmalloc.
 constexpr unsigned int kMaxPages = 1U << 18;
 
-int reserves_init(unsigned int request_size);
+int reserves_init();
 void reserves_exit();
 
 }  // namespace dmio

@@ -31,12 +31,12 @@ struct dmio_bio {
 	unsigned int region;
 	struct bvec_iter issued;	/* the extent to zero-fill on read failure */
 	struct bio *data_owner;		/* clones: the bio whose bvecs we share */
+	/* The core's state of the call, in the call's first bio only. */
+	unsigned long request[DMIO_REQUEST_BYTES / sizeof(unsigned long)];
 	struct bio bio;
 };
 
 static struct bio_set dmio_bios;
-static struct kmem_cache *dmio_request_cache;
-static mempool_t dmio_requests;
 
 static void dmio_check_mirrors(void)
 {
@@ -374,35 +374,19 @@ void dmio_invalidate_vmap(void *addr, unsigned long bytes)
 
 /* ---- Reserves ---- */
 
-int dmio_pools_init(unsigned int request_size, unsigned int min_nr)
+int dmio_pools_init(unsigned int min_nr)
 {
-	int r;
-
-	dmio_request_cache = kmem_cache_create("dmio_request", request_size, 0, 0, NULL);
-	if (!dmio_request_cache)
-		return -ENOMEM;
-	r = mempool_init_slab_pool(&dmio_requests, min_nr, dmio_request_cache);
-	if (r)
-		goto out_cache;
 	/*
 	 * The rescuer keeps async calls from a target's map function, where
 	 * our bios queue on current->bio_list, from deadlocking on the pool.
 	 */
-	r = bioset_init(&dmio_bios, min_nr, offsetof(struct dmio_bio, bio),
-			BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER);
-	if (!r)
-		return 0;
-	mempool_exit(&dmio_requests);
-out_cache:
-	kmem_cache_destroy(dmio_request_cache);
-	return r;
+	return bioset_init(&dmio_bios, min_nr, offsetof(struct dmio_bio, bio),
+			   BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER);
 }
 
 void dmio_pools_exit(void)
 {
 	bioset_exit(&dmio_bios);
-	mempool_exit(&dmio_requests);
-	kmem_cache_destroy(dmio_request_cache);
 }
 
 /*
@@ -440,11 +424,6 @@ out:
 	return r;
 }
 
-int dmio_request_pool_resize(unsigned int min_nr)
-{
-	return dmio_mempool_set_min(&dmio_requests, min_nr);
-}
-
 /* A bio_set is two pools: the bios themselves and their bvec tables. */
 int dmio_bio_pool_resize(unsigned int min_nr)
 {
@@ -463,7 +442,6 @@ int dmio_bio_pool_resize(unsigned int min_nr)
 unsigned int dmio_pool_reserved(enum dmio_pool pool)
 {
 	mempool_t *pools[] = {
-		[DMIO_POOL_REQUESTS] = &dmio_requests,
 		[DMIO_POOL_BIOS] = &dmio_bios.bio_pool,
 		[DMIO_POOL_BVECS] = &dmio_bios.bvec_pool,
 	};
@@ -471,16 +449,6 @@ unsigned int dmio_pool_reserved(enum dmio_pool pool)
 	return READ_ONCE(pools[pool]->curr_nr);
 }
 EXPORT_SYMBOL_GPL(dmio_pool_reserved);
-
-void *dmio_request_alloc(void)
-{
-	return mempool_alloc(&dmio_requests, GFP_NOIO);
-}
-
-void dmio_request_free(void *request)
-{
-	mempool_free(request, &dmio_requests);
-}
 
 /* ---- Bios ---- */
 
@@ -532,6 +500,27 @@ struct bio *dmio_bio_alloc(struct block_device *bdev, unsigned int nr_vecs,
 	bio->bi_iter.bi_sector = sector;
 	dmio_bio_tag(bio, owner, region, NULL);
 	return bio;
+}
+
+struct bio *dmio_bio_alloc_host(struct block_device *bdev, unsigned int nr_vecs,
+				unsigned int opf, dmio_sector_t sector,
+				unsigned int region)
+{
+	struct bio *bio = dmio_bio_alloc(bdev, nr_vecs, opf, sector, NULL, region);
+
+	to_dmio_bio(bio)->owner = to_dmio_bio(bio)->request;
+	bio_get(bio);
+	return bio;
+}
+
+void *dmio_bio_request(struct bio *host)
+{
+	return to_dmio_bio(host)->request;
+}
+
+void dmio_bio_put(struct bio *bio)
+{
+	bio_put(bio);
 }
 
 unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,

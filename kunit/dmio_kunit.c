@@ -835,7 +835,6 @@ static void base_reservation_exists_before_any_get(struct kunit *test)
 static void expect_pools_hold(struct kunit *test, unsigned int pages)
 {
 	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), pages);
-	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_REQUESTS), pages);
 	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_BIOS), pages);
 	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_BVECS), pages);
 }

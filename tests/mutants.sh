@@ -14,19 +14,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # name @ file @ perl substitution @ a case that must fail
 mutants=(
 	"no-zero-fill@dmio_shim.c@s/zero_fill_bio\(bio\);//@failed_read_zero_fills_buffer"
-	"wrong-bit@dmio_core.cpp@s/req->fail\(\{region\}\)/req->fail({region + 1})/@sync_sets_only_failing_regions_bits"
-	"callback-twice@dmio_core.cpp@s/fn\(bits, context\);/fn(bits, context); fn(bits, context);/@callback_runs_once_for_many_bios"
+	"wrong-bit@dmio_core.cpp@s/RegionIndex\{region\}/RegionIndex{region + 1}/@sync_sets_only_failing_regions_bits"
+	"callback-twice@dmio_core.cpp@s/notify.fn\(bits, notify.context\);/notify.fn(bits, notify.context); notify.fn(bits, notify.context);/@callback_runs_once_for_many_bios"
 	"no-empty-flush@dmio_core.cpp@s/empty_flush\(\{i\}\);/(void)i;/@flush_with_empty_region_reaches_device"
 	"drop-fua@dmio_core.cpp@s/opf_\(c.op \| c.flags\)/opf_((c.op | c.flags) & ~DMIO_REQ_FUA)/@fua_write_reaches_device"
 	"interruptible-wait@dmio_shim.c@s/wait_for_completion_io\(/(void)wait_for_completion_interruptible(/@sync_with_pending_signal_waits_for_all_bios"
 	"no-end-check@dmio_core.cpp@s/if \(r.sector > size \|\| r.count > size - r.sector\)/if (0)/@rejects_region_past_device_end_and_writes_nothing"
 	"no-trim@dmio_core.cpp@s/if \(where.count - at.n < got.n\)/if (false)/@shorter_regions_get_a_prefix_of_the_data"
-	"no-rollback@dmio_mempool.cpp@s/dmio_request_pool_resize\(now\);  \/\/ shrinking never fails/;/@get_is_all_or_nothing_under_failslab"
+	"no-rollback@dmio_shim.c@s/dmio_mempool_set_min\(&dmio_bios.bio_pool, old\);/(void)old;/@get_is_all_or_nothing_under_failslab"
 	"round-last-chunk@dmio_core.cpp@s/want = \{ktl::min\(rest.n, room.n\)\}/want = {ktl::round_down<unsigned long long>(ktl::min(rest.n, room.n), plan_.block)}/@regions_with_different_block_sizes_round_trip"
 	"ends-only-vmalloc-check@dmio_core.cpp@s/dmio_vmalloc_pages\(buf.vm, pages, nullptr\)/dmio_vmalloc_pages(end, 1, nullptr) + pages - 1/@rejects_vmalloc_range_with_a_hole_inside"
 	"stale-vmalloc-batch@dmio_core.cpp@s/if \(offset\(\) \+ bytes == DMIO_PAGE_SIZE\) next_\+\+;/;/@unaligned_vmalloc_buffer_round_trips"
 	"no-clamp@dmio_mempool.cpp@s/pages = extra_;/;/@unbalanced_put_clamps_to_base"
-	"unsupported-op-ok@dmio_core.cpp@s/req_->fail\(r\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
+	"unsupported-op-ok@dmio_core.cpp@s/failed_ \|= r.bit\(\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
 )
 
 kdir=$("$top/qemu/kernel.sh" debug)

@@ -150,13 +150,10 @@ struct page *dmio_virt_to_page(const void *addr);
 void dmio_flush_vmap(void *addr, unsigned long bytes);
 void dmio_invalidate_vmap(void *addr, unsigned long bytes);
 
-/* Reserves: the request pool and the bio_set (front pad for the shim). */
-int dmio_pools_init(unsigned int request_size, unsigned int min_nr);
+/* Reserves: the bio_set's two pools (bios with their front pad, bvecs). */
+int dmio_pools_init(unsigned int min_nr);
 void dmio_pools_exit(void);
-int dmio_request_pool_resize(unsigned int min_nr);
 int dmio_bio_pool_resize(unsigned int min_nr);
-void *dmio_request_alloc(void);
-void dmio_request_free(void *request);
 
 /*
  * Bios.  Each carries (owner, region) back to dmio_core_bio_done().  A
@@ -165,6 +162,17 @@ void dmio_request_free(void *request);
 struct bio *dmio_bio_alloc(struct block_device *bdev, unsigned int nr_vecs,
 			   unsigned int opf, dmio_sector_t sector, void *owner,
 			   unsigned int region);
+/*
+ * A call's first bio also carries the call's own state: DMIO_REQUEST_BYTES
+ * at dmio_bio_request(), which is its owner, and a reference for the core
+ * to drop with dmio_bio_put() once that state is no longer needed.
+ */
+#define DMIO_REQUEST_BYTES 64
+struct bio *dmio_bio_alloc_host(struct block_device *bdev, unsigned int nr_vecs,
+				unsigned int opf, dmio_sector_t sector,
+				unsigned int region);
+void *dmio_bio_request(struct bio *host);
+void dmio_bio_put(struct bio *bio);
 /* Returns how many bytes were added: len, or 0 when the bio is full. */
 unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 			       unsigned int len, unsigned int offset);

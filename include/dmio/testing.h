@@ -6,7 +6,6 @@
 #define _DMIO_TESTING_H
 
 enum dmio_pool {
-	DMIO_POOL_REQUESTS,
 	DMIO_POOL_BIOS,
 	DMIO_POOL_BVECS,
 };
