@@ -172,11 +172,12 @@ class VmallocCursor {
   }
 
  private:
-  // Validation found every page of the buffer mapped, so a batch is never
-  // empty.
+  // Validation found every page of the buffer mapped: an empty batch means
+  // the caller unmapped it under us, and no page is safe to do I/O to.
   void refill() {
     const unsigned long want = ktl::min<unsigned long long>(kBatch, pages_left_);
     batch_size_ = dmio_vmalloc_pages(addr_, want, batch_);
+    if (!batch_size_) dmio_bug("vmalloc buffer unmapped during its I/O");
     pages_left_ -= batch_size_;
     next_ = 0;
   }

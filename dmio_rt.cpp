@@ -7,8 +7,9 @@
 
 #include <dmio/ktl.h>
 
-// Heap allocation maps to kmalloc.  The core allocates from mempools with
-// placement new; these exist so a stray `new` links to something sane.
+// Heap allocation maps to kmalloc.  The core builds its objects with
+// placement new in memory the shim hands it (a bio's front pad); these
+// exist so a stray `new` links to something sane.
 // -fcheck-new makes callers test the result, which may be null.
 void *operator new(size_t bytes) { return dmio_kmalloc(bytes); }
 void *operator new[](size_t bytes) { return dmio_kmalloc(bytes); }

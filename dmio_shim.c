@@ -187,6 +187,12 @@ EXPORT_SYMBOL_GPL(dmio_reserved_pages);
 
 /* ---- Messages ---- */
 
+void dmio_bug(const char *why)
+{
+	pr_crit("%s\n", why);
+	BUG();
+}
+
 static DEFINE_RATELIMIT_STATE(dmio_reject_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 
@@ -291,8 +297,9 @@ static unsigned long dmio_leaf_pages(struct page *first, unsigned long n,
  * instead of one per page: a tenth of the cost on a 1 MiB buffer, which
  * dmio walks twice (validated whole before the first bio, then issued).
  * lookup_address() is the exported x86 descent (init_mm is not exported);
- * the PTEs of one PMD are consecutive.  Page tables of vmalloc space are
- * never freed, so, as in vmalloc_to_page(), no lock is needed.
+ * the PTEs of one PMD are consecutive.  As for vmalloc_to_page(), no lock
+ * is needed while the caller keeps the range mapped: page tables are only
+ * freed under fully unmapped ranges.
  */
 unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
 				 struct page **pages)

@@ -116,7 +116,7 @@ static bool all_bytes(const void *buf, size_t bytes, u8 c)
  * offset: where the data starts in the first page (page list, vm);
  * entry: bytes per bio_vec (bvec), PAGE_SIZE when 0.
  */
-enum kind { PAGE_LIST, BVEC, VM, LINEAR };
+enum kind { PAGE_LIST, BVEC, VM, HUGE_VM, LINEAR };
 
 struct xfer {
 	enum kind kind;
@@ -239,9 +239,10 @@ static int xfer(struct kunit *test, const struct xfer *x, int rw,
 	int r;
 
 	*bits = ~0ul;
-	if (x->kind == VM || x->kind == LINEAR) {
+	if (x->kind == VM || x->kind == HUGE_VM || x->kind == LINEAR) {
 		base = x->kind == VM ? vmalloc(bytes + x->offset) :
-				       kmalloc(bytes + x->offset, GFP_KERNEL);
+		       x->kind == HUGE_VM ? vmalloc_huge(bytes + x->offset, GFP_KERNEL) :
+		       kmalloc(bytes + x->offset, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, base);
 		vm = base + x->offset;
 		if (!reading)
@@ -357,6 +358,17 @@ static void unaligned_vmalloc_buffer_round_trips(struct kunit *test)
 	round_trip(test, &x, &x, ram(test, 1), 16, 260 * PAGE_SIZE);
 }
 
+/*
+ * 4 MiB crosses a PMD boundary whatever the mapping; where 2 MiB pages
+ * were free, vmalloc_huge() maps PMD leaves rather than PTEs.
+ */
+static void huge_vmalloc_buffer_round_trips(struct kunit *test)
+{
+	static const struct xfer x = { .kind = HUGE_VM, .offset = 512 };
+
+	round_trip(test, &x, &SYNC_PL, ram(test, 1), 0, SZ_4M);
+}
+
 static void linear_kmalloc_buffer_round_trips(struct kunit *test)
 {
 	static const struct xfer x = { .kind = LINEAR, .offset = 512 };
@@ -416,6 +428,7 @@ static struct kunit_case dmio_data_cases[] = {
 	KUNIT_CASE(region_above_bio_max_vecs_round_trips),
 	KUNIT_CASE(page_list_offset_inside_first_page_round_trips),
 	KUNIT_CASE(unaligned_vmalloc_buffer_round_trips),
+	KUNIT_CASE(huge_vmalloc_buffer_round_trips),
 	KUNIT_CASE(linear_kmalloc_buffer_round_trips),
 	KUNIT_CASE(small_bvec_entries_round_trip),
 	KUNIT_CASE(regions_with_different_block_sizes_round_trip),

@@ -24,6 +24,7 @@ mutants=(
 	"no-rollback@dmio_shim.c@s/dmio_mempool_set_min\(&dmio_bios.bio_pool, old\);/(void)old;/@get_is_all_or_nothing_under_failslab"
 	"round-last-chunk@dmio_core.cpp@s/want = \{ktl::min\(rest.n, room.n\)\}/want = {ktl::round_down<unsigned long long>(ktl::min(rest.n, room.n), plan_.block)}/@regions_with_different_block_sizes_round_trip"
 	"ends-only-vmalloc-check@dmio_core.cpp@s/dmio_vmalloc_pages\(buf.vm, pages, nullptr\)/dmio_vmalloc_pages(end, 1, nullptr) + pages - 1/@rejects_vmalloc_range_with_a_hole_inside"
+	"huge-leaf-offset@dmio_shim.c@s/pmd_page\(\*\(pmd_t \*\)pte\) \+ \(\(a & ~PMD_MASK\) >> PAGE_SHIFT\)/pmd_page(*(pmd_t *)pte)/@huge_vmalloc_buffer_round_trips"
 	"stale-vmalloc-batch@dmio_core.cpp@s/if \(offset\(\) \+ bytes == DMIO_PAGE_SIZE\) next_\+\+;/;/@unaligned_vmalloc_buffer_round_trips"
 	"no-clamp@dmio_mempool.cpp@s/pages = extra_;/;/@unbalanced_put_clamps_to_base"
 	"unsupported-op-ok@dmio_core.cpp@s/failed_ \|= r.bit\(\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"

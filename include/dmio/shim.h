@@ -118,6 +118,9 @@ void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 
 /* ---- Implemented by the shim (C), called by the core. ---- */
 
+/* A broken invariant with no safe way on: logs @why, BUG()s, never returns. */
+void dmio_bug(const char *why);
+
 /* Messages: every refused request logs through the rate limit. */
 __printf(1, 2) void dmio_reject(const char *fmt, ...);
 __printf(1, 2) void dmio_warn(const char *fmt, ...);
