@@ -51,6 +51,7 @@ demo: modules
 	qemu/demo.sh --kdir $(KDIR)
 
 C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c)) \
+	$(wildcard kunit/*.h) \
 	include/dmio/dm-io.h include/dmio/shim.h include/dmio/testing.h
 CXX_SOURCES := $(wildcard *.cpp) dmio_mempool.h include/dmio/ktl.h
 
