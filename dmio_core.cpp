@@ -3,9 +3,10 @@
 // dmio_core.cpp - the request engine.
 //
 // A call becomes one Request: validate everything, then walk the buffer
-// once, building bios of up to BIO_MAX_VECS pages for the region with the
-// most data and cloning each of them for the other regions (they share the
-// pages, nothing is copied), count completions, set error bits, notify
+// once, building bios for the region with the most data - each as large as
+// one vector table and every region's device limits allow, cut on block
+// boundaries - and cloning each of them for the other regions (they share
+// the pages, nothing is copied), count completions, set error bits, notify
 // once.  Unlike drivers/md/dm-io.c there are no per-page indirect calls:
 // each buffer kind is a cursor type the walk is instantiated for.
 
@@ -35,9 +36,18 @@ struct RegionIndex {
   constexpr unsigned long bit() const { return 1UL << i; }
 };
 
+// Hints a target forwards from its own bios; each means something to some
+// ops only and is dropped from the others.
+constexpr unsigned int kHints =
+    DMIO_REQ_IDLE | DMIO_REQ_BACKGROUND | DMIO_REQ_RAHEAD | DMIO_REQ_NOUNMAP;
 constexpr unsigned int kAllowedFlags =
-    DMIO_REQ_SYNC | DMIO_REQ_META | DMIO_REQ_PRIO | DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;
+    DMIO_REQ_SYNC | DMIO_REQ_META | DMIO_REQ_PRIO | DMIO_REQ_FUA | DMIO_REQ_PREFLUSH | kHints;
 constexpr unsigned int kWriteOnlyFlags = DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;
+
+constexpr unsigned int hints_dropped_for(unsigned int op) {
+  return (op == DMIO_OP_READ ? 0 : DMIO_REQ_RAHEAD) |
+         (op == DMIO_OP_WRITE_ZEROES ? 0 : DMIO_REQ_NOUNMAP);
+}
 // What a full vector table holds when every entry is a whole page.
 constexpr Bytes kFullTable = {1ULL * DMIO_BIO_MAX_VECS * DMIO_PAGE_SIZE};
 // bi_size is 32 bits; data-less ops are split below it.
@@ -54,8 +64,10 @@ struct Notify {
 
 // One call in flight.  Lives in the front pad of the call's first bio (no
 // allocation of its own), holding a reference that keeps that bio's memory
-// until the last bio is done; freed just before the caller is notified, so
-// the callback may issue the next call at once.
+// until the last bio is done; freed before the caller is notified.  The
+// callback runs where the last bio completed, often in interrupt context:
+// it must not sleep, so it may not make a call itself (calls may sleep);
+// it may queue work that does.
 class Request {
  public:
   Request(const Notify &notify, struct bio *host) : notify_(notify), host_(host) {}
@@ -93,6 +105,9 @@ static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES && alignof(Request) <= align
 
 // ---- Buffer cursors: where the next bytes of the caller's data live ----
 
+// A piece of the buffer, within one page for every cursor but bio_vec
+// arrays, whose entries may span pages.  page == nullptr: the buffer
+// vanished under the call (see VmallocCursor).
 struct Segment {
   struct page *page;
   unsigned int offset;
@@ -121,8 +136,7 @@ class BvecCursor {
  public:
   explicit BvecCursor(const dmio_bvec *bv) : bv_(bv) {}
   Segment peek() const { return {bv_->page, bv_->offset + done_, bv_->len - done_}; }
-  // Entries are whole blocks, so a full table ends on a block boundary
-  // wherever it starts: there is no page offset to make room for.
+  // A table fills an entry at a time, wherever the data starts in a page.
   unsigned int offset() const { return 0; }
   void advance(unsigned int bytes) {
     done_ += bytes;
@@ -177,7 +191,7 @@ class VmallocCursor {
   void refill() {
     const unsigned long want = ktl::min<unsigned long long>(kBatch, pages_left_);
     batch_size_ = dmio_vmalloc_pages(addr_, want, batch_);
-    if (!batch_size_) dmio_bug("vmalloc buffer unmapped during its I/O");
+    if (!batch_size_) batch_[0] = nullptr;  // peek() reports it
     pages_left_ -= batch_size_;
     next_ = 0;
   }
@@ -207,18 +221,50 @@ int refuse(const char *why) {
   return -DMIO_EINVAL;
 }
 
-int check_regions(const Call &c, Sectors *longest, unsigned int *dma_mask, unsigned int *block) {
+// What one bio of the call may be, so that every region's device takes
+// its copy without a split the 6.1 block layer cannot make (a split point
+// that rounds down to no whole block is a BUG() in bio_split()).
+struct Limits {
+  unsigned int block = 512;         // largest logical block size
+  unsigned int dma_mask = 0;        // union of the dma alignments
+  unsigned int max_segments = ~0U;  // smallest segment limit
+  unsigned long virt_boundary = 0;  // union of the virt boundary masks
+
+  void add(const dmio_limits &l) {
+    block = ktl::max(block, l.logical_block_size);
+    dma_mask |= l.dma_alignment;
+    max_segments = ktl::min(max_segments, l.max_segments);
+    virt_boundary |= l.virt_boundary;
+  }
+  // A split inside a block is possible only with blocks larger than the
+  // 512-byte pieces every buffer is made of.
+  bool blocks_span_pieces() const { return block > (1U << DMIO_SECTOR_SHIFT); }
+  // Would a bio_vec entry at @offset after one ending at @prev_end leave
+  // a gap the device cannot take in one segment list?
+  bool gap(unsigned long prev_end, unsigned long offset) const {
+    return (offset | prev_end) & virt_boundary;
+  }
+};
+
+// Everything about a call that validation learns and dispatch needs.
+struct Plan {
+  Sectors longest{0};  // data to move: the largest region
+  Limits lim;          // of the regions with data
+};
+
+int check_regions(const Call &c, Plan *plan) {
   for (unsigned int i = 0; i < c.num_regions; i++) {
     const dmio_region &r = c.where[i];
     if (!r.bdev) {
       dmio_reject("region %u has no block device", i);
       return -DMIO_EINVAL;
     }
-    const unsigned int lbs = dmio_bdev_logical_block_size(r.bdev);
-    const dmio_sector_t lbs_sectors = lbs >> DMIO_SECTOR_SHIFT;
+    dmio_limits lim;
+    dmio_bdev_limits(r.bdev, &lim);
+    const dmio_sector_t lbs_sectors = lim.logical_block_size >> DMIO_SECTOR_SHIFT;
     if ((r.sector | r.count) & (lbs_sectors - 1)) {
       dmio_reject("region %u (sector %llu, count %llu) is not aligned to its %u-byte blocks", i,
-                  r.sector, r.count, lbs);
+                  r.sector, r.count, lim.logical_block_size);
       return -DMIO_EINVAL;
     }
     const dmio_sector_t size = dmio_bdev_sectors(r.bdev);
@@ -228,29 +274,69 @@ int check_regions(const Call &c, Sectors *longest, unsigned int *dma_mask, unsig
       return -DMIO_EINVAL;
     }
     if (!r.count) continue;
-    *longest = {ktl::max(longest->n, r.count)};
-    *dma_mask |= dmio_bdev_dma_alignment(r.bdev);
-    *block = ktl::max(*block, lbs);
+    plan->longest = {ktl::max(plan->longest.n, r.count)};
+    plan->lim.add(lim);
   }
   return 0;
 }
 
-// Everything about a call that validation learns and dispatch needs.
-struct Plan {
-  Sectors longest{0};         // data to move: the largest region
-  unsigned int dma_mask = 0;  // union of the data regions' dma alignments
-  unsigned int block = 512;   // largest logical block size of a data region
+// Pages a piece of memory spans: the block layer's segments for it at
+// most (segments are at least a page long and never cross a page badly).
+constexpr unsigned long pages_spanned(unsigned long offset, unsigned long len) {
+  return ((offset & (DMIO_PAGE_SIZE - 1)) + len + DMIO_PAGE_SIZE - 1) / DMIO_PAGE_SIZE;
+}
+
+// Can every block of a bio_vec array be carried by one bio, within the
+// segment and virt boundary limits?  Only a question when blocks are
+// larger than the 512-byte pieces; the Dispatcher cuts bios so that "yes"
+// is all it needs.  Entries are taken a page at a time: a segment each.
+class BlockCheck {
+ public:
+  explicit BlockCheck(const Limits &lim) : lim_(lim) {}
+
+  bool add(const dmio_bvec &bv, unsigned long long used) {
+    for (unsigned long offset = bv.offset; used;) {
+      const unsigned long len =
+          ktl::min<unsigned long long>(used, DMIO_PAGE_SIZE - (offset & (DMIO_PAGE_SIZE - 1)));
+      if (!add_piece(offset, len)) return false;
+      offset += len;
+      used -= len;
+    }
+    return true;
+  }
+
+ private:
+  bool add_piece(unsigned long offset, unsigned long len) {
+    const bool mid_block = at_ & (lim_.block - 1);
+    if (mid_block && lim_.gap(prev_end_, offset)) return false;
+    segments_ = mid_block ? segments_ + 1 : 1;
+    if (segments_ > lim_.max_segments) return false;
+    at_ += len;
+    // A block the piece ends inside starts with the piece.
+    if (at_ / lim_.block != (at_ - len) / lim_.block) segments_ = 1;
+    prev_end_ = offset + len;
+    return true;
+  }
+
+  const Limits &lim_;
+  unsigned long long at_ = 0;
+  unsigned long prev_end_ = 0;
+  unsigned int segments_ = 0;
 };
 
 // Data must start on a sector boundary (and the devices' dma alignment).
-// bio_vec entries must also hold whole blocks: the block layer splits bios
-// on entry boundaries, and a split inside a block is a BUG() in 6.1.
 int check_buffer(const dmio_buffer &buf, const Plan &plan) {
-  const unsigned int dma_mask = plan.dma_mask | ((1U << DMIO_SECTOR_SHIFT) - 1);
+  const Limits &lim = plan.lim;
+  const unsigned int dma_mask = lim.dma_mask | ((1U << DMIO_SECTOR_SHIFT) - 1);
+  // A block across two pages is two segments.
+  const auto straddles = [&](unsigned long start) {
+    return lim.blocks_span_pieces() && (start & (lim.block - 1)) && lim.max_segments < 2;
+  };
   Bytes need = plan.longest.bytes();
   switch (buf.kind) {
     case DMIO_BUFFER_PAGE_LIST: {
       if (buf.offset & dma_mask) return refuse("page offset breaks the devices' dma alignment");
+      if (straddles(buf.offset)) return refuse("a block across two pages exceeds max_segments");
       unsigned int offset = buf.offset;
       for (const dmio_page_list *pl = buf.pl; need.n; pl = pl->next, offset = 0) {
         if (!pl) return refuse("page list is shorter than the largest region");
@@ -261,12 +347,15 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
     }
     case DMIO_BUFFER_BVEC: {
       if (!buf.bvec) return refuse("bio_vec array is NULL");
+      BlockCheck blocks(lim);
       for (const dmio_bvec *bv = buf.bvec; need.n; bv++) {
         if (!bv->page || !bv->len) return refuse("bio_vec array holds an empty entry");
-        if (bv->offset & dma_mask) return refuse("bio_vec entry breaks the devices' dma alignment");
+        if ((bv->offset | bv->len) & dma_mask)
+          return refuse("bio_vec entry breaks 512-byte or the devices' dma alignment");
         const unsigned long long used = ktl::min<unsigned long long>(need.n, bv->len);
-        if (used & (plan.block - 1)) {
-          dmio_reject("bio_vec entry of %u bytes is not whole %u-byte blocks", bv->len, plan.block);
+        if (lim.blocks_span_pieces() && !blocks.add(*bv, used)) {
+          dmio_reject("bio_vec entries make a %u-byte block no bio can carry (%u segments)",
+                      lim.block, lim.max_segments);
           return -DMIO_EINVAL;
         }
         need.n -= used;
@@ -277,6 +366,7 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
       const unsigned long start = reinterpret_cast<unsigned long>(buf.vm);
       if (!start) return refuse("data pointer is NULL");
       if (start & dma_mask) return refuse("data pointer breaks the devices' dma alignment");
+      if (straddles(start)) return refuse("a block across two pages exceeds max_segments");
       if (need.n > ~0UL - start) return refuse("data wraps around the address space");
       const unsigned long last = start + need.n - 1;
       const void *end = reinterpret_cast<const void *>(last);
@@ -285,7 +375,7 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
       const unsigned long pages = last / DMIO_PAGE_SIZE - start / DMIO_PAGE_SIZE + 1;
       if (!dmio_is_vmalloc(buf.vm) || !dmio_is_vmalloc(end) ||
           dmio_vmalloc_pages(buf.vm, pages, nullptr) != pages)
-        return refuse("data is neither vmalloc'd nor linear memory");
+        return refuse("data is neither vmalloc'd nor linear RAM");
       return 0;
     }
   }
@@ -310,7 +400,7 @@ int validate(const Call &c, Plan *plan) {
   if ((c.flags & kWriteOnlyFlags) && c.op != DMIO_OP_WRITE)
     return refuse("REQ_FUA and REQ_PREFLUSH are for writes only");
   if (c.op == DMIO_OP_READ && c.num_regions > 1) return refuse("a read takes exactly one region");
-  if (int r = check_regions(c, &plan->longest, &plan->dma_mask, &plan->block)) return r;
+  if (int r = check_regions(c, plan)) return r;
   if (!is_data_op(c.op)) return 0;
   // A bad offset is refused even when there is no data to move.
   if (c.buf->kind == DMIO_BUFFER_PAGE_LIST && c.buf->offset >= DMIO_PAGE_SIZE)
@@ -320,10 +410,17 @@ int validate(const Call &c, Plan *plan) {
 
 // ---- Dispatch ----
 
+// Warned once per boot: a caller that unmaps its buffer during the I/O.
+constinit ktl::Atomic<bool> warned_unmapped{false};
+
 class Dispatcher {
  public:
-  Dispatcher(const Call &c, const Plan &plan, const Notify &notify)
-      : c_(c), plan_(plan), notify_(notify), opf_(c.op | c.flags) {}
+  Dispatcher(dmio_pools *pools, const Call &c, const Plan &plan, const Notify &notify)
+      : pools_(pools),
+        c_(c),
+        plan_(plan),
+        notify_(notify),
+        opf_(c.op | (c.flags & ~hints_dropped_for(c.op))) {}
 
   void run() {
     issue_all();
@@ -367,18 +464,32 @@ class Dispatcher {
 
   // Conservative: true unless the call surely fits one bio.
   bool several_bios() const {
-    if (c_.num_regions > 1 || !is_data_op(c_.op)) return true;
-    // A bio_vec entry holds at least a sector; pages may start mid-page.
-    const Bytes one_bio = c_.buf->kind == DMIO_BUFFER_BVEC ? Sectors{DMIO_BIO_MAX_VECS}.bytes()
-                                                           : Bytes{kFullTable.n - DMIO_PAGE_SIZE};
-    return plan_.longest.bytes().n > one_bio.n;
+    const Limits &lim = plan_.lim;
+    if (c_.num_regions > 1 || !is_data_op(c_.op) || lim.blocks_span_pieces()) return true;
+    // A bio_vec entry holds at least a sector, and virt boundary gaps may
+    // end bios early; pages may start mid-page.
+    const unsigned long long vecs = ktl::min(DMIO_BIO_MAX_VECS, lim.max_segments);
+    if (c_.buf->kind == DMIO_BUFFER_BVEC) return lim.virt_boundary || plan_.longest.n > vecs;
+    return plan_.longest.bytes().n + DMIO_PAGE_SIZE > vecs * DMIO_PAGE_SIZE;
   }
 
-  // The call's first bio carries its Request.
-  struct bio *alloc(const dmio_region &where, RegionIndex r, unsigned int vecs, unsigned int opf,
+  // Forward progress.  A call takes bios from three pools, always in this
+  // order: its first bio (DMIO_POOL_CALLS), which holds the call's state
+  // and is pinned until the call ends; later bios (DMIO_POOL_CHUNKS), each
+  // submitted before the next is allocated; clones (DMIO_POOL_CLONES),
+  // each submitted at once, while their chunk's leader is held unsubmitted.
+  // So a call waiting on a pool holds no element of that pool that only
+  // its own progress would free - just elements of earlier pools, and
+  // bios in flight, which complete without any pool of this client - and
+  // every pool keeps at least one element: with the slab failing, every
+  // waiter is eventually served from the reserves, however many calls
+  // wait.  (Inside a bio submission, our bios in flight may still sit on
+  // current->bio_list; the shim hands them to the client's rescuer before
+  // waiting.)
+  struct bio *alloc(const dmio_region &where, RegionIndex r, unsigned int vecs,
                     dmio_sector_t sector) {
-    if (req_) return dmio_bio_alloc(where.bdev, vecs, opf, sector, req_, r.i);
-    struct bio *bio = dmio_bio_alloc_host(where.bdev, vecs, opf, sector, r.i);
+    if (req_) return dmio_bio_alloc(pools_, where.bdev, vecs, opf_, sector, req_, r.i);
+    struct bio *bio = dmio_bio_alloc_call(pools_, where.bdev, vecs, opf_, sector, r.i);
     req_ = new (dmio_bio_request(bio)) Request(notify_, bio);
     return bio;
   }
@@ -390,7 +501,7 @@ class Dispatcher {
 
   void empty_flush(RegionIndex r) {
     const dmio_region &where = c_.where[r.i];
-    submit(alloc(where, r, 0, opf_, where.sector));
+    submit(alloc(where, r, 0, where.sector));
   }
 
   // Discard and write-zeroes: no data, split to what the device takes.
@@ -407,7 +518,7 @@ class Dispatcher {
     }
     for (dmio_sector_t done = 0; done < where.count;) {
       const dmio_sector_t n = ktl::min(max, where.count - done);
-      struct bio *bio = alloc(where, r, 0, opf_, where.sector + done);
+      struct bio *bio = alloc(where, r, 0, where.sector + done);
       dmio_bio_set_size(bio, Sectors{n}.bytes().n);
       submit(bio);
       done += n;
@@ -430,6 +541,8 @@ class Dispatcher {
 
   // The longest region leads: its bios are built from the buffer, and
   // every other region gets clones of them, trimmed where it is shorter.
+  // REQ_PREFLUSH and REQ_FUA go on every bio, as in dm-io: each bio's
+  // flush precedes its data, so the flush precedes all of the call's data.
   template <class Cursor>
   void walk(Cursor cursor) {
     RegionIndex lead{0};
@@ -438,71 +551,120 @@ class Dispatcher {
 
     const dmio_region &leader = c_.where[lead.i];
     for (Sectors at{0}; at.n < leader.count;) {
-      // Only a region's first bio carries the flush; FUA goes on all.
-      const unsigned int opf = at.n ? opf_ & ~DMIO_REQ_PREFLUSH : opf_;
       // As much as one vector table is sure to hold from the cursor's
       // page offset, ending on a block boundary of every region (but for
       // the last chunk, which ends with the leader).
       const Bytes rest = Sectors{leader.count - at.n}.bytes();
       const Bytes room = {
-          ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.block)};
+          ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.lim.block)};
       const Bytes want = {ktl::min(rest.n, room.n)};
-      const unsigned int vecs = ktl::min<unsigned long long>(DMIO_BIO_MAX_VECS, max_vecs(want));
-      struct bio *bio = alloc(leader, lead, vecs, opf, leader.sector + at.n);
+      struct bio *bio = alloc(leader, lead, max_vecs(want, cursor.offset()), leader.sector + at.n);
       const Sectors got = Sectors::of(fill(bio, cursor, want));
+      if (!got.n) {
+        // The buffer is gone (fill() warned): nothing more can be issued.
+        dmio_bio_put(bio);
+        fail_from(at);
+        return;
+      }
 
       // Clone before the leader is submitted: a fast device may complete
       // and advance it inside submit.
       for (unsigned int i = 0; i < c_.num_regions; i++) {
         const dmio_region &where = c_.where[i];
         if (i == lead.i || where.count <= at.n) continue;
-        struct bio *clone = dmio_bio_clone(bio, where.bdev, opf, where.sector + at.n, req_, i);
+        struct bio *clone =
+            dmio_bio_clone(pools_, bio, where.bdev, opf_, where.sector + at.n, req_, i);
         if (where.count - at.n < got.n)
           dmio_bio_set_size(clone, Sectors{where.count - at.n}.bytes().n);
         submit(clone);
       }
       submit(bio);
       at.n += got.n;
+      if (got.n < want.n && cursor_lost_) {
+        fail_from(at);
+        return;
+      }
     }
   }
 
-  // Vectors @want bytes may need: a page each (plus one for a mid-page
-  // start and one for a mid-page end), or for bio_vec arrays a sector
-  // each, the smallest entry.
-  unsigned long long max_vecs(Bytes want) const {
-    if (c_.buf->kind == DMIO_BUFFER_BVEC) return Sectors::of(want).n;
-    return want.n / DMIO_PAGE_SIZE + 2;
+  // Every region with data at or past @at fails: its bios cannot be built.
+  void fail_from(Sectors at) {
+    for (unsigned int i = 0; i < c_.num_regions; i++)
+      if (c_.where[i].count > at.n) failed_ |= RegionIndex{i}.bit();
+  }
+
+  // Vectors @want bytes from page offset @offset may need: a page each
+  // (bio_vec arrays: an entry each, 512 bytes at least), and no more than
+  // the devices take as segments.
+  unsigned int max_vecs(Bytes want, unsigned int offset) const {
+    const unsigned long long vecs =
+        c_.buf->kind == DMIO_BUFFER_BVEC ? Sectors::of(want).n : pages_spanned(offset, want.n);
+    return ktl::min<unsigned long long>(ktl::min(DMIO_BIO_MAX_VECS, plan_.lim.max_segments), vecs);
   }
 
   // Adds up to @want bytes of the buffer to @bio; fewer if its vector
-  // table fills first.  Either way the bio ends on a block boundary: a
-  // page-based buffer always fits (see max_vecs), and bio_vec entries are
-  // whole blocks (check_buffer), so a full table holds whole blocks.
+  // table or the devices' segment limits (max_segments, virt boundary)
+  // end it first.  Either way the bio ends on a block boundary: when
+  // blocks are larger than the buffer's pieces, a bio that must end inside
+  // a block is cut back to the last boundary and the cursor with it.
   template <class Cursor>
   Bytes fill(struct bio *bio, Cursor &cursor, Bytes want) {
-    Bytes added{0};
-    while (added.n < want.n) {
+    const Limits &lim = plan_.lim;
+    const bool cut = lim.blocks_span_pieces();
+    Cursor at_block = cursor;
+    Bytes added{0}, added_at_block{0};
+    unsigned long segments = 0, prev_end = 0;
+    while (added.n < want.n && segments < lim.max_segments) {
       const Segment s = cursor.peek();
-      const unsigned int len = ktl::min<unsigned long long>(s.len, want.n - added.n);
+      if (!s.page) {
+        if (!warned_unmapped.load(ktl::MemoryOrder::kRelaxed)) {
+          warned_unmapped.store(true, ktl::MemoryOrder::kRelaxed);
+          dmio_warn("a vmalloc buffer was unmapped during its I/O; failing the rest of the call");
+        }
+        cursor_lost_ = true;
+        break;
+      }
+      if (added.n && lim.gap(prev_end, s.offset)) break;
+      // As much of the piece as the segments left can carry, a page each.
+      const unsigned long fits =
+          (lim.max_segments - segments) * DMIO_PAGE_SIZE - (s.offset & (DMIO_PAGE_SIZE - 1));
+      const unsigned int len =
+          ktl::min<unsigned long long>(ktl::min<unsigned long long>(s.len, fits), want.n - added.n);
       if (!dmio_bio_add_page(bio, s.page, len, s.offset)) break;
+      segments += pages_spanned(s.offset, len);
       cursor.advance(len);
       added.n += len;
+      prev_end = s.offset + len;
+      if (cut && !(added.n & (lim.block - 1))) {
+        at_block = cursor;
+        added_at_block = added;
+      }
+    }
+    if (cut && (added.n & (lim.block - 1)) && added.n < want.n) {
+      // validate() made sure one block always fits a bio.
+      dmio_bio_set_size(bio, added_at_block.n);
+      cursor = at_block;
+      added = added_at_block;
     }
     return added;
   }
 
+  dmio_pools *const pools_;
   const Call &c_;
   const Plan &plan_;
   const Notify &notify_;
   const unsigned int opf_;
   Request *req_ = nullptr;    // made with the first bio
   unsigned long failed_ = 0;  // regions failed before any bio of theirs
+  bool cursor_lost_ = false;  // the buffer vanished mid-call
 };
 
-int issue(const Call &c, dmio_notify_fn fn, void *context) {
+int issue(dmio_owner_t owner, const Call &c, dmio_notify_fn fn, void *context) {
   dmio_might_sleep();
   Plan plan;
   if (int r = validate(c, &plan)) return r;
+  Client *client = client_for(owner);
+  if (!client) return -DMIO_ENOMEM;
 
   // A vmalloc'd read must not leave stale lines in the vmap alias.
   void *vm = c.buf && c.buf->kind == DMIO_BUFFER_VM && is_data_op(c.op) ? c.buf->vm : nullptr;
@@ -510,7 +672,8 @@ int issue(const Call &c, dmio_notify_fn fn, void *context) {
   if (vm_bytes) dmio_flush_vmap(vm, vm_bytes);
 
   const bool read = c.op == DMIO_OP_READ;
-  Dispatcher(c, plan, {fn, context, read ? vm : nullptr, read ? vm_bytes : 0}).run();
+  Dispatcher(client->pools(), c, plan, {fn, context, read ? vm : nullptr, read ? vm_bytes : 0})
+      .run();
   return 0;
 }
 
@@ -533,8 +696,9 @@ struct SyncWaiter {
 }  // namespace
 }  // namespace dmio
 
-extern "C" int dmio_core_sync(unsigned int num_regions, const dmio_region *where, int rw,
-                              const dmio_buffer *buf, unsigned long *error_bits) {
+extern "C" int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
+                              const dmio_region *where, int rw, const dmio_buffer *buf,
+                              unsigned long *error_bits) {
   using namespace dmio;
   SyncWaiter w;
   w.error_bits = 0;
@@ -547,7 +711,8 @@ extern "C" int dmio_core_sync(unsigned int num_regions, const dmio_region *where
   dmio_completion_init(&w.done);
   // Uninterruptible: returning on a signal with bios in flight would hand
   // the caller back a buffer the device is still writing.
-  int r = issue(make_call(num_regions, where, rw | DMIO_REQ_SYNC, buf), SyncWaiter::notify, &w);
+  int r =
+      issue(owner, make_call(num_regions, where, rw | DMIO_REQ_SYNC, buf), SyncWaiter::notify, &w);
   if (!r) {
     dmio_completion_wait(&w.done);
     r = w.error_bits ? -DMIO_EIO : 0;
@@ -556,14 +721,15 @@ extern "C" int dmio_core_sync(unsigned int num_regions, const dmio_region *where
   return r;
 }
 
-extern "C" int dmio_core_async(unsigned int num_regions, const dmio_region *where, int rw,
-                               const dmio_buffer *buf, dmio_notify_fn fn, void *context) {
+extern "C" int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
+                               const dmio_region *where, int rw, const dmio_buffer *buf,
+                               dmio_notify_fn fn, void *context) {
   using namespace dmio;
   if (!fn) {
     dmio_reject("async request without a completion callback");
     return -DMIO_EINVAL;
   }
-  return issue(make_call(num_regions, where, rw, buf), fn, context);
+  return issue(owner, make_call(num_regions, where, rw, buf), fn, context);
 }
 
 extern "C" void dmio_core_bio_done(void *owner, unsigned int region, int failed) {
@@ -572,6 +738,9 @@ extern "C" void dmio_core_bio_done(void *owner, unsigned int region, int failed)
   req->release();
 }
 
-extern "C" int dmio_core_init(void) { return dmio::reserves_init(); }
+extern "C" int dmio_core_init(void) {
+  dmio::clients_init();
+  return 0;
+}
 
-extern "C" void dmio_core_exit(void) { dmio::reserves_exit(); }
+extern "C" void dmio_core_exit(void) { dmio::clients_exit(); }

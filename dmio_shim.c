@@ -4,8 +4,9 @@
  *
  * Module init/exit, the exported entry points (which only repackage their
  * arguments for the C++ core), and one thin wrapper per kernel inline or
- * macro the core needs.  Stateless but for the two reserve pools, which
- * are kernel objects the core cannot size.  Policy lives in the core.
+ * macro the core needs.  Stateless: each client's pools are kernel
+ * objects the core cannot size, so the shim makes them and hands the core
+ * an opaque pointer.  Policy lives in the core.
  */
 #define pr_fmt(fmt) "dmio: " fmt
 
@@ -18,8 +19,10 @@
 #include <linux/module.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include <dmio/dm-io.h>
 #include <dmio/shim.h>
@@ -31,12 +34,29 @@ struct dmio_bio {
 	unsigned int region;
 	struct bvec_iter issued;	/* the extent to zero-fill on read failure */
 	struct bio *data_owner;		/* clones: the bio whose bvecs we share */
-	/* The core's state of the call, in the call's first bio only. */
-	unsigned long request[DMIO_REQUEST_BYTES / sizeof(unsigned long)];
 	struct bio bio;
 };
 
-static struct bio_set dmio_bios;
+/* A call's first bio: the core's state of the call rides in front of it. */
+struct dmio_call_bio {
+	unsigned long request[DMIO_REQUEST_BYTES / sizeof(unsigned long)];
+	struct dmio_bio db;
+};
+
+/*
+ * A client's pools: one bio_set per kind of bio (see shim.h), and one
+ * rescuer for all three, since a bio of any kind may be waiting on
+ * current->bio_list when a call made inside a bio submission needs a pool.
+ */
+struct dmio_pools {
+	struct bio_set calls;
+	struct bio_set chunks;
+	struct bio_set clones;
+	spinlock_t rescue_lock;
+	struct bio_list rescue_list;
+	struct work_struct rescue_work;
+	struct workqueue_struct *rescue_wq;
+};
 
 static void dmio_check_mirrors(void)
 {
@@ -52,8 +72,12 @@ static void dmio_check_mirrors(void)
 	BUILD_BUG_ON(DMIO_REQ_SYNC != REQ_SYNC);
 	BUILD_BUG_ON(DMIO_REQ_META != REQ_META);
 	BUILD_BUG_ON(DMIO_REQ_PRIO != REQ_PRIO);
+	BUILD_BUG_ON(DMIO_REQ_IDLE != REQ_IDLE);
 	BUILD_BUG_ON(DMIO_REQ_FUA != REQ_FUA);
 	BUILD_BUG_ON(DMIO_REQ_PREFLUSH != REQ_PREFLUSH);
+	BUILD_BUG_ON(DMIO_REQ_RAHEAD != REQ_RAHEAD);
+	BUILD_BUG_ON(DMIO_REQ_BACKGROUND != REQ_BACKGROUND);
+	BUILD_BUG_ON(DMIO_REQ_NOUNMAP != REQ_NOUNMAP);
 	BUILD_BUG_ON(sizeof(dmio_sector_t) != sizeof(sector_t));
 	BUILD_BUG_ON(DMIO_EIO != EIO || DMIO_ENOMEM != ENOMEM ||
 		     DMIO_EINVAL != EINVAL);
@@ -81,25 +105,33 @@ static void dmio_check_mirrors(void)
 
 /* ---- Entry points: repackage and hand to the core. ---- */
 
-static int dmio_sync(unsigned int num_regions, struct io_region *where,
-		     int rw, const struct dmio_buffer *buf,
-		     unsigned long *error_bits)
+/*
+ * The classic face.  <dmio/dm-io.h> turns each dm_io_*() call into one of
+ * these with THIS_MODULE first: the caller's module names its client.
+ */
+static int dmio_sync(struct module *owner, unsigned int num_regions,
+		     struct io_region *where, int rw,
+		     const struct dmio_buffer *buf, unsigned long *error_bits)
 {
-	return dmio_core_sync(num_regions, (const struct dmio_region *)where,
-			      rw, buf, error_bits);
+	return dmio_core_sync(owner, num_regions,
+			      (const struct dmio_region *)where, rw, buf,
+			      error_bits);
 }
 
-static int dmio_async(unsigned int num_regions, struct io_region *where,
-		      int rw, const struct dmio_buffer *buf, io_notify_fn fn,
+static int dmio_async(struct module *owner, unsigned int num_regions,
+		      struct io_region *where, int rw,
+		      const struct dmio_buffer *buf, io_notify_fn fn,
 		      void *context)
 {
-	return dmio_core_async(num_regions, (const struct dmio_region *)where,
-			       rw, buf, fn, context);
+	return dmio_core_async(owner, num_regions,
+			       (const struct dmio_region *)where, rw, buf, fn,
+			       context);
 }
 
-int dm_io_sync(unsigned int num_regions, struct io_region *where, int rw,
-	       struct page_list *pl, unsigned int offset,
-	       unsigned long *error_bits)
+/* dm_io_sync() of <dmio/dm-io.h>, for the module @owner. */
+int __dm_io_sync(struct module *owner, unsigned int num_regions,
+		 struct io_region *where, int rw, struct page_list *pl,
+		 unsigned int offset, unsigned long *error_bits)
 {
 	struct dmio_buffer buf = {
 		.kind = DMIO_BUFFER_PAGE_LIST,
@@ -107,13 +139,14 @@ int dm_io_sync(unsigned int num_regions, struct io_region *where, int rw,
 		.pl = (const struct dmio_page_list *)pl,
 	};
 
-	return dmio_sync(num_regions, where, rw, &buf, error_bits);
+	return dmio_sync(owner, num_regions, where, rw, &buf, error_bits);
 }
-EXPORT_SYMBOL_GPL(dm_io_sync);
+EXPORT_SYMBOL_GPL(__dm_io_sync);
 
-int dm_io_async(unsigned int num_regions, struct io_region *where, int rw,
-		struct page_list *pl, unsigned int offset, io_notify_fn fn,
-		void *context)
+/* dm_io_async() of <dmio/dm-io.h>, for the module @owner. */
+int __dm_io_async(struct module *owner, unsigned int num_regions,
+		  struct io_region *where, int rw, struct page_list *pl,
+		  unsigned int offset, io_notify_fn fn, void *context)
 {
 	struct dmio_buffer buf = {
 		.kind = DMIO_BUFFER_PAGE_LIST,
@@ -121,77 +154,95 @@ int dm_io_async(unsigned int num_regions, struct io_region *where, int rw,
 		.pl = (const struct dmio_page_list *)pl,
 	};
 
-	return dmio_async(num_regions, where, rw, &buf, fn, context);
+	return dmio_async(owner, num_regions, where, rw, &buf, fn, context);
 }
-EXPORT_SYMBOL_GPL(dm_io_async);
+EXPORT_SYMBOL_GPL(__dm_io_async);
 
-int dm_io_sync_bvec(unsigned int num_regions, struct io_region *where, int rw,
-		    struct bio_vec *bvec, unsigned long *error_bits)
+/* dm_io_sync_bvec() of <dmio/dm-io.h>, for the module @owner. */
+int __dm_io_sync_bvec(struct module *owner, unsigned int num_regions,
+		      struct io_region *where, int rw, struct bio_vec *bvec,
+		      unsigned long *error_bits)
 {
 	struct dmio_buffer buf = {
 		.kind = DMIO_BUFFER_BVEC,
 		.bvec = (const struct dmio_bvec *)bvec,
 	};
 
-	return dmio_sync(num_regions, where, rw, &buf, error_bits);
+	return dmio_sync(owner, num_regions, where, rw, &buf, error_bits);
 }
-EXPORT_SYMBOL_GPL(dm_io_sync_bvec);
+EXPORT_SYMBOL_GPL(__dm_io_sync_bvec);
 
-int dm_io_async_bvec(unsigned int num_regions, struct io_region *where, int rw,
-		     struct bio_vec *bvec, io_notify_fn fn, void *context)
+/* dm_io_async_bvec() of <dmio/dm-io.h>, for the module @owner. */
+int __dm_io_async_bvec(struct module *owner, unsigned int num_regions,
+		       struct io_region *where, int rw, struct bio_vec *bvec,
+		       io_notify_fn fn, void *context)
 {
 	struct dmio_buffer buf = {
 		.kind = DMIO_BUFFER_BVEC,
 		.bvec = (const struct dmio_bvec *)bvec,
 	};
 
-	return dmio_async(num_regions, where, rw, &buf, fn, context);
+	return dmio_async(owner, num_regions, where, rw, &buf, fn, context);
 }
-EXPORT_SYMBOL_GPL(dm_io_async_bvec);
+EXPORT_SYMBOL_GPL(__dm_io_async_bvec);
 
-int dm_io_sync_vm(unsigned int num_regions, struct io_region *where, int rw,
-		  void *data, unsigned long *error_bits)
+/* dm_io_sync_vm() of <dmio/dm-io.h>, for the module @owner. */
+int __dm_io_sync_vm(struct module *owner, unsigned int num_regions,
+		    struct io_region *where, int rw, void *data,
+		    unsigned long *error_bits)
 {
 	struct dmio_buffer buf = { .kind = DMIO_BUFFER_VM, .vm = data };
 
-	return dmio_sync(num_regions, where, rw, &buf, error_bits);
+	return dmio_sync(owner, num_regions, where, rw, &buf, error_bits);
 }
-EXPORT_SYMBOL_GPL(dm_io_sync_vm);
+EXPORT_SYMBOL_GPL(__dm_io_sync_vm);
 
-int dm_io_async_vm(unsigned int num_regions, struct io_region *where, int rw,
-		   void *data, io_notify_fn fn, void *context)
+/* dm_io_async_vm() of <dmio/dm-io.h>, for the module @owner. */
+int __dm_io_async_vm(struct module *owner, unsigned int num_regions,
+		     struct io_region *where, int rw, void *data,
+		     io_notify_fn fn, void *context)
 {
 	struct dmio_buffer buf = { .kind = DMIO_BUFFER_VM, .vm = data };
 
-	return dmio_async(num_regions, where, rw, &buf, fn, context);
+	return dmio_async(owner, num_regions, where, rw, &buf, fn, context);
 }
-EXPORT_SYMBOL_GPL(dm_io_async_vm);
+EXPORT_SYMBOL_GPL(__dm_io_async_vm);
 
-int dm_io_get(unsigned int num_pages)
+/* dm_io_get() of <dmio/dm-io.h>, for the module @owner. */
+int __dm_io_get(struct module *owner, unsigned int num_pages)
 {
-	return dmio_core_get(num_pages);
+	return dmio_core_get(owner, num_pages);
 }
-EXPORT_SYMBOL_GPL(dm_io_get);
+EXPORT_SYMBOL_GPL(__dm_io_get);
 
-void dm_io_put(unsigned int num_pages)
+/* dm_io_put() of <dmio/dm-io.h>, for the module @owner. */
+void __dm_io_put(struct module *owner, unsigned int num_pages)
 {
-	dmio_core_put(num_pages);
+	dmio_core_put(owner, num_pages);
 }
-EXPORT_SYMBOL_GPL(dm_io_put);
+EXPORT_SYMBOL_GPL(__dm_io_put);
 
-unsigned int dmio_reserved_pages(void)
+/* dmio_reserved_pages() of <dmio/dm-io.h>, for the module @owner. */
+unsigned int __dmio_reserved_pages(struct module *owner)
 {
-	return dmio_core_reserved_pages();
+	return dmio_core_reserved_pages(owner);
 }
-EXPORT_SYMBOL_GPL(dmio_reserved_pages);
+EXPORT_SYMBOL_GPL(__dmio_reserved_pages);
+
+/* dmio_pool_reserved() of <dmio/testing.h>, for the module @owner. */
+unsigned int __dmio_pool_reserved(struct module *owner, enum dmio_pool pool)
+{
+	return dmio_core_pool_free(owner, pool);
+}
+EXPORT_SYMBOL_GPL(__dmio_pool_reserved);
+
+void dmio_owner_gone(struct module *owner)
+{
+	dmio_core_owner_gone(owner);
+}
+EXPORT_SYMBOL_GPL(dmio_owner_gone);
 
 /* ---- Messages ---- */
-
-void dmio_bug(const char *why)
-{
-	pr_crit("%s\n", why);
-	BUG();
-}
 
 static DEFINE_RATELIMIT_STATE(dmio_reject_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
@@ -244,9 +295,14 @@ unsigned int dmio_bdev_logical_block_size(struct block_device *bdev)
 	return bdev_logical_block_size(bdev);
 }
 
-unsigned int dmio_bdev_dma_alignment(struct block_device *bdev)
+void dmio_bdev_limits(struct block_device *bdev, struct dmio_limits *lim)
 {
-	return bdev_dma_alignment(bdev);
+	struct queue_limits *q = &bdev_get_queue(bdev)->limits;
+
+	lim->logical_block_size = q->logical_block_size;
+	lim->dma_alignment = bdev_dma_alignment(bdev);
+	lim->max_segments = q->max_segments;
+	lim->virt_boundary = q->virt_boundary_mask;
 }
 
 unsigned int dmio_bdev_max_sectors(struct block_device *bdev, unsigned int op)
@@ -278,6 +334,21 @@ int dmio_is_vmalloc(const void *addr)
 int dmio_is_linear(const void *addr)
 {
 	return virt_addr_valid(addr);
+}
+
+/*
+ * The page behind a mapped pfn, if it is RAM the page allocator manages:
+ * ioremap'd MMIO may have a struct page (a reserved one) or none at all,
+ * and I/O to it through a bio would DMA to the wrong place.
+ */
+static struct page *dmio_ram_page(unsigned long pfn)
+{
+	struct page *page;
+
+	if (!pfn_valid(pfn))
+		return NULL;
+	page = pfn_to_page(pfn);
+	return PageReserved(page) ? NULL : page;
 }
 
 #ifdef CONFIG_X86
@@ -322,25 +393,33 @@ unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
 			next = pmd_addr_end(a, end);
 			for (; a < next; a += PAGE_SIZE, pte++) {
 				pte_t v = ptep_get(pte);
+				struct page *page;
 
 				if (!pte_present(v))
 					return done;
+				page = dmio_ram_page(pte_pfn(v));
+				if (!page)
+					return done;
 				if (pages)
-					pages[done] = pte_page(v);
+					pages[done] = page;
 				done++;
 			}
 			continue;
 		case PG_LEVEL_2M:
-			first = pmd_page(*(pmd_t *)pte) + ((a & ~PMD_MASK) >> PAGE_SHIFT);
+			first = dmio_ram_page(pmd_pfn(*(pmd_t *)pte) +
+					      ((a & ~PMD_MASK) >> PAGE_SHIFT));
 			next = pmd_addr_end(a, end);
 			break;
 		case PG_LEVEL_1G:
-			first = pud_page(*(pud_t *)pte) + ((a & ~PUD_MASK) >> PAGE_SHIFT);
+			first = dmio_ram_page(pud_pfn(*(pud_t *)pte) +
+					      ((a & ~PUD_MASK) >> PAGE_SHIFT));
 			next = pud_addr_end(a, end);
 			break;
 		default:
 			return done;
 		}
+		if (!first)
+			return done;
 		done += dmio_leaf_pages(first, (next - a) >> PAGE_SHIFT, out);
 		a = next;
 	}
@@ -355,7 +434,7 @@ unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
 	for (done = 0; done < nr; done++) {
 		struct page *page = vmalloc_to_page(addr + done * PAGE_SIZE);
 
-		if (!page)
+		if (!page || !dmio_ram_page(page_to_pfn(page)))
 			break;
 		if (pages)
 			pages[done] = page;
@@ -381,81 +460,221 @@ void dmio_invalidate_vmap(void *addr, unsigned long bytes)
 
 /* ---- Reserves ---- */
 
-int dmio_pools_init(unsigned int min_nr)
+static void dmio_rescue(struct work_struct *work)
 {
-	/*
-	 * The rescuer keeps async calls from a target's map function, where
-	 * our bios queue on current->bio_list, from deadlocking on the pool.
-	 */
-	return bioset_init(&dmio_bios, min_nr, offsetof(struct dmio_bio, bio),
-			   BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER);
+	struct dmio_pools *pools = container_of(work, struct dmio_pools,
+						rescue_work);
+	struct bio *bio;
+
+	for (;;) {
+		spin_lock(&pools->rescue_lock);
+		bio = bio_list_pop(&pools->rescue_list);
+		spin_unlock(&pools->rescue_lock);
+		if (!bio)
+			break;
+		submit_bio_noacct(bio);
+	}
 }
 
-void dmio_pools_exit(void)
+static bool dmio_pools_own(struct dmio_pools *pools, struct bio *bio)
 {
-	bioset_exit(&dmio_bios);
+	return bio->bi_pool == &pools->calls ||
+	       bio->bi_pool == &pools->chunks ||
+	       bio->bi_pool == &pools->clones;
 }
 
 /*
- * mempool_resize() returns 0 even when it could not allocate the new
- * elements, leaving the reserve short.  dmio's reservations are a promise,
- * so the elements are allocated here first: all of them, or none.
+ * punt_bios_to_rescuer() for our three bio_sets: the bios of ours that
+ * wait on current->bio_list go to our rescuer, which issues them, so their
+ * completions can refill the pool the caller is about to wait on.  Only
+ * ours: another driver's bios could need our pools to make progress.
  */
-static int dmio_mempool_set_min(mempool_t *pool, unsigned int min_nr)
+static void dmio_punt(struct dmio_pools *pools)
 {
-	int grow = (int)min_nr - pool->min_nr;
-	void **spare;
-	int i, r = -ENOMEM;
+	struct bio_list punt, keep;
+	struct bio *bio;
+	int i;
 
-	if (grow <= 0)
-		return mempool_resize(pool, min_nr);
-	spare = kvmalloc_array(grow, sizeof(*spare), GFP_KERNEL);
-	if (!spare)
-		return -ENOMEM;
-	for (i = 0; i < grow; i++) {
-		spare[i] = pool->alloc(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
-				       pool->pool_data);
-		if (!spare[i])
-			goto out;
+	bio_list_init(&punt);
+	for (i = 0; i < 2; i++) {
+		bio_list_init(&keep);
+		while ((bio = bio_list_pop(&current->bio_list[i])))
+			bio_list_add(dmio_pools_own(pools, bio) ? &punt : &keep,
+				     bio);
+		current->bio_list[i] = keep;
 	}
-	r = mempool_resize(pool, min_nr);
-	if (r)
-		goto out;
-	/* Each fills the pool up to min_nr; the rest go back to the slab. */
-	while (i--)
-		mempool_free(spare[i], pool);
+	if (bio_list_empty(&punt))
+		return;
+	spin_lock(&pools->rescue_lock);
+	bio_list_merge(&pools->rescue_list, &punt);
+	spin_unlock(&pools->rescue_lock);
+	queue_work(pools->rescue_wq, &pools->rescue_work);
+}
+
+static mempool_t *dmio_pool(struct dmio_pools *pools, enum dmio_pool pool)
+{
+	switch (pool) {
+	case DMIO_POOL_CALLS:
+		return &pools->calls.bio_pool;
+	case DMIO_POOL_CALL_TABLES:
+		return &pools->calls.bvec_pool;
+	case DMIO_POOL_CHUNKS:
+		return &pools->chunks.bio_pool;
+	case DMIO_POOL_CHUNK_TABLES:
+		return &pools->chunks.bvec_pool;
+	default:
+		return &pools->clones.bio_pool;
+	}
+}
+
+/*
+ * Grows @pool to hold @min_nr elements from @spare, which holds at least
+ * min_nr - pool->min_nr of them: what mempool_resize() does, but with
+ * elements and array allocated by the caller, so that nothing is
+ * allocated twice and a failure is -ENOMEM, not the OOM killer.
+ */
+static void dmio_mempool_grow(mempool_t *pool, unsigned int min_nr,
+			      void **elements, void **spare)
+{
+	int grow = min_nr - pool->min_nr;
+	unsigned long flags;
+	void **old;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	memcpy(elements, pool->elements, pool->curr_nr * sizeof(*elements));
+	old = pool->elements;
+	pool->elements = elements;
+	pool->min_nr = min_nr;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	kfree(old);
+	/* Fills the pool up to min_nr, counting elements still in use. */
+	while (grow--)
+		mempool_free(spare[grow], pool);
+}
+
+#define DMIO_NOFAIL_GFP (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
+
+/**
+ * dmio_pools_resize() - make each pool hold exactly sizes[pool] elements
+ * @pools: the client's pools
+ * @sizes: the new size of every pool
+ *
+ * All or nothing: every element and array a pool must grow by is
+ * allocated first, without retrying or waking the OOM killer.
+ *
+ * Context: process context; the caller serialises resizes of @pools.
+ * Return: 0, or -ENOMEM with every pool unchanged.
+ */
+int dmio_pools_resize(struct dmio_pools *pools,
+		      const unsigned int sizes[DMIO_NR_POOLS])
+{
+	void **spare[DMIO_NR_POOLS] = {}, **array[DMIO_NR_POOLS] = {};
+	int grow[DMIO_NR_POOLS] = {};
+	int p, i, r = -ENOMEM;
+
+	for (p = 0; p < DMIO_NR_POOLS; p++) {
+		mempool_t *pool = dmio_pool(pools, p);
+
+		grow[p] = (int)sizes[p] - pool->min_nr;
+		if (grow[p] <= 0)
+			continue;
+		array[p] = kmalloc_array(sizes[p], sizeof(void *),
+					 DMIO_NOFAIL_GFP);
+		spare[p] = kvcalloc(grow[p], sizeof(void *), DMIO_NOFAIL_GFP);
+		if (!array[p] || !spare[p])
+			goto out;
+		for (i = 0; i < grow[p]; i++) {
+			spare[p][i] = pool->alloc(DMIO_NOFAIL_GFP,
+						  pool->pool_data);
+			if (!spare[p][i])
+				goto out;
+		}
+	}
+	for (p = 0; p < DMIO_NR_POOLS; p++) {
+		mempool_t *pool = dmio_pool(pools, p);
+
+		if (grow[p] > 0) {
+			dmio_mempool_grow(pool, sizes[p], array[p], spare[p]);
+			array[p] = NULL;
+			grow[p] = 0;
+		} else if (grow[p] < 0) {
+			mempool_resize(pool, sizes[p]);	/* frees, never fails */
+		}
+	}
+	r = 0;
 out:
-	while (i-- > 0)
-		pool->free(spare[i], pool->pool_data);
-	kvfree(spare);
+	for (p = 0; p < DMIO_NR_POOLS; p++) {
+		mempool_t *pool = dmio_pool(pools, p);
+
+		for (i = 0; spare[p] && i < grow[p] && spare[p][i]; i++)
+			pool->free(spare[p][i], pool->pool_data);
+		kvfree(spare[p]);
+		kfree(array[p]);
+	}
 	return r;
 }
 
-/* A bio_set is two pools: the bios themselves and their bvec tables. */
-int dmio_bio_pool_resize(unsigned int min_nr)
+static struct dmio_pools *dmio_pools_make(const unsigned int sizes[DMIO_NR_POOLS])
 {
-	unsigned int old = dmio_bios.bio_pool.min_nr;
-	int r;
+	struct dmio_pools *pools = kzalloc(sizeof(*pools), GFP_KERNEL);
 
-	r = dmio_mempool_set_min(&dmio_bios.bio_pool, min_nr);
-	if (r)
-		return r;
-	r = dmio_mempool_set_min(&dmio_bios.bvec_pool, min_nr);
-	if (r)
-		dmio_mempool_set_min(&dmio_bios.bio_pool, old);
-	return r;
+	if (!pools)
+		return NULL;
+	spin_lock_init(&pools->rescue_lock);
+	bio_list_init(&pools->rescue_list);
+	INIT_WORK(&pools->rescue_work, dmio_rescue);
+	pools->rescue_wq = alloc_workqueue("dmio_rescue", WQ_MEM_RECLAIM, 0);
+	if (!pools->rescue_wq)
+		goto fail;
+	/* One element each; the resize below makes them what @sizes says. */
+	if (bioset_init(&pools->calls, 1,
+			offsetof(struct dmio_call_bio, db.bio),
+			BIOSET_NEED_BVECS) ||
+	    bioset_init(&pools->chunks, 1, offsetof(struct dmio_bio, bio),
+			BIOSET_NEED_BVECS) ||
+	    bioset_init(&pools->clones, 1, offsetof(struct dmio_bio, bio), 0))
+		goto fail;
+	if (!dmio_pools_resize(pools, sizes))
+		return pools;
+fail:
+	dmio_pools_destroy(pools);
+	return NULL;
 }
 
-unsigned int dmio_pool_reserved(enum dmio_pool pool)
+/**
+ * dmio_pools_create() - a client's pools and rescuer
+ * @sizes: the size of every pool
+ *
+ * Context: process context, may sleep.
+ * Return: the pools, or NULL.
+ */
+struct dmio_pools *dmio_pools_create(const unsigned int sizes[DMIO_NR_POOLS])
 {
-	mempool_t *pools[] = {
-		[DMIO_POOL_BIOS] = &dmio_bios.bio_pool,
-		[DMIO_POOL_BVECS] = &dmio_bios.bvec_pool,
-	};
+	struct dmio_pools *pools;
+	unsigned int noio;
 
-	return READ_ONCE(pools[pool]->curr_nr);
+	/* A consumer's first call may come from a map function. */
+	noio = memalloc_noio_save();
+	pools = dmio_pools_make(sizes);
+	memalloc_noio_restore(noio);
+	return pools;
 }
-EXPORT_SYMBOL_GPL(dmio_pool_reserved);
+
+/* Every bio of the client must have completed. */
+void dmio_pools_destroy(struct dmio_pools *pools)
+{
+	bioset_exit(&pools->clones);
+	bioset_exit(&pools->chunks);
+	bioset_exit(&pools->calls);
+	if (pools->rescue_wq)
+		destroy_workqueue(pools->rescue_wq);
+	kfree(pools);
+}
+
+unsigned int dmio_pools_free(struct dmio_pools *pools, enum dmio_pool pool)
+{
+	return READ_ONCE(dmio_pool(pools, pool)->curr_nr);
+}
 
 /* ---- Bios ---- */
 
@@ -486,43 +705,85 @@ static void dmio_bio_end_io(struct bio *bio)
 	dmio_core_bio_done(owner, region, failed);
 }
 
-static void dmio_bio_tag(struct bio *bio, void *owner, unsigned int region,
-			 struct bio *data_owner)
+static void dmio_bio_tag(struct bio *bio, dmio_sector_t sector, void *owner,
+			 unsigned int region, struct bio *data_owner)
 {
 	struct dmio_bio *db = to_dmio_bio(bio);
 
+	bio->bi_iter.bi_sector = sector;
+	bio->bi_end_io = dmio_bio_end_io;
 	db->owner = owner;
 	db->region = region;
 	db->data_owner = data_owner;
-	bio->bi_end_io = dmio_bio_end_io;
 }
 
-struct bio *dmio_bio_alloc(struct block_device *bdev, unsigned int nr_vecs,
-			   unsigned int opf, dmio_sector_t sector, void *owner,
-			   unsigned int region)
+/*
+ * As bio_alloc_bioset() does for its one bio_set: inside a submission,
+ * try without waiting first; if that fails, hand our waiting bios to the
+ * rescuer and then wait.
+ */
+static struct bio *dmio_alloc(struct dmio_pools *pools, struct bio_set *bs,
+			      struct block_device *bdev, unsigned int nr_vecs,
+			      unsigned int opf, struct bio *src)
 {
-	struct bio *bio = bio_alloc_bioset(bdev, nr_vecs, (__force blk_opf_t)opf,
-					   GFP_NOIO, &dmio_bios);
+	blk_opf_t op = (__force blk_opf_t)opf;
+	struct bio *bio;
 
-	bio->bi_iter.bi_sector = sector;
-	dmio_bio_tag(bio, owner, region, NULL);
-	return bio;
+	if (current->bio_list && (!bio_list_empty(&current->bio_list[0]) ||
+				  !bio_list_empty(&current->bio_list[1]))) {
+		gfp_t gfp = GFP_NOIO & ~__GFP_DIRECT_RECLAIM;
+
+		bio = src ? bio_alloc_clone(bdev, src, gfp, bs) :
+			    bio_alloc_bioset(bdev, nr_vecs, op, gfp, bs);
+		if (bio)
+			return bio;
+		dmio_punt(pools);
+	}
+	return src ? bio_alloc_clone(bdev, src, GFP_NOIO, bs) :
+		     bio_alloc_bioset(bdev, nr_vecs, op, GFP_NOIO, bs);
 }
 
-struct bio *dmio_bio_alloc_host(struct block_device *bdev, unsigned int nr_vecs,
+struct bio *dmio_bio_alloc_call(struct dmio_pools *pools,
+				struct block_device *bdev, unsigned int nr_vecs,
 				unsigned int opf, dmio_sector_t sector,
 				unsigned int region)
 {
-	struct bio *bio = dmio_bio_alloc(bdev, nr_vecs, opf, sector, NULL, region);
+	struct bio *bio = dmio_alloc(pools, &pools->calls, bdev, nr_vecs, opf,
+				     NULL);
 
-	to_dmio_bio(bio)->owner = to_dmio_bio(bio)->request;
+	dmio_bio_tag(bio, sector, dmio_bio_request(bio), region, NULL);
 	bio_get(bio);
 	return bio;
 }
 
-void *dmio_bio_request(struct bio *host)
+void *dmio_bio_request(struct bio *call)
 {
-	return to_dmio_bio(host)->request;
+	return container_of(call, struct dmio_call_bio, db.bio)->request;
+}
+
+struct bio *dmio_bio_alloc(struct dmio_pools *pools, struct block_device *bdev,
+			   unsigned int nr_vecs, unsigned int opf,
+			   dmio_sector_t sector, void *owner,
+			   unsigned int region)
+{
+	struct bio *bio = dmio_alloc(pools, &pools->chunks, bdev, nr_vecs, opf,
+				     NULL);
+
+	dmio_bio_tag(bio, sector, owner, region, NULL);
+	return bio;
+}
+
+struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
+			   struct block_device *bdev, unsigned int opf,
+			   dmio_sector_t sector, void *owner,
+			   unsigned int region)
+{
+	struct bio *clone = dmio_alloc(pools, &pools->clones, bdev, 0, opf, src);
+
+	clone->bi_opf = (__force blk_opf_t)opf;
+	bio_get(src);
+	dmio_bio_tag(clone, sector, owner, region, src);
+	return clone;
 }
 
 void dmio_bio_put(struct bio *bio)
@@ -536,22 +797,14 @@ unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 	return bio_add_page(bio, page, len, offset);
 }
 
+unsigned int dmio_bio_size(struct bio *bio)
+{
+	return bio->bi_iter.bi_size;
+}
+
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes)
 {
 	bio->bi_iter.bi_size = bytes;
-}
-
-struct bio *dmio_bio_clone(struct bio *src, struct block_device *bdev,
-			   unsigned int opf, dmio_sector_t sector, void *owner,
-			   unsigned int region)
-{
-	struct bio *clone = bio_alloc_clone(bdev, src, GFP_NOIO, &dmio_bios);
-
-	clone->bi_opf = (__force blk_opf_t)opf;
-	clone->bi_iter.bi_sector = sector;
-	bio_get(src);
-	dmio_bio_tag(clone, owner, region, src);
-	return clone;
 }
 
 void dmio_bio_submit(struct bio *bio)
@@ -602,14 +855,36 @@ void dmio_complete(struct dmio_completion *c)
 
 /* ---- Module ---- */
 
+/* A consumer's client lives until its module goes. */
+static int dmio_module_event(struct notifier_block *nb, unsigned long state,
+			     void *module)
+{
+	if (state == MODULE_STATE_GOING)
+		dmio_core_owner_gone(module);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dmio_module_nb = {
+	.notifier_call = dmio_module_event,
+};
+
 static int __init dmio_init(void)
 {
+	int r;
+
 	dmio_check_mirrors();
-	return dmio_core_init();
+	r = dmio_core_init();
+	if (r)
+		return r;
+	r = register_module_notifier(&dmio_module_nb);
+	if (r)
+		dmio_core_exit();
+	return r;
 }
 
 static void __exit dmio_exit(void)
 {
+	unregister_module_notifier(&dmio_module_nb);
 	dmio_core_exit();
 }
 

@@ -4,6 +4,8 @@
  */
 #include <linux/sched.h>
 
+#include <linux/io.h>
+
 #include "fixture.h"
 
 /* @where must be refused with -EINVAL and leave ram31 untouched. */
@@ -203,19 +205,30 @@ static void rejects_sync_call_inside_bio_submission(struct kunit *test)
 	vfree(buf);
 }
 
-static void rejects_bvec_entries_not_whole_blocks(struct kunit *test)
+static void rejects_bvec_entries_not_sector_multiples(struct kunit *test)
 {
-	struct io_region where = region(dev(test, VD_4K), 0, 16);
+	struct io_region where = region(ram(test, 31), 0, 8);
 	struct page **pages = pages_alloc(test, 2);
 	struct bio_vec bv[] = {
-		{ .bv_page = pages[0], .bv_len = 2048 },
-		{ .bv_page = pages[1], .bv_len = 2048 },
-		{ .bv_page = pages[1], .bv_len = 4096 },
+		{ .bv_page = pages[0], .bv_len = 1000 },
+		{ .bv_page = pages[1], .bv_len = 3096 },
 	};
 	unsigned long bits;
 
 	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(1, &where, WRITE, bv, &bits), -EINVAL);
 	pages_free(pages, 2);
+}
+
+/* MMIO has no page the block layer could do I/O to. */
+static void rejects_ioremapped_memory(struct kunit *test)
+{
+	struct io_region where = region(ram(test, 31), 0, 8);
+	void __iomem *hpet = ioremap(0xfed00000, PAGE_SIZE);
+
+	if (!hpet)
+		kunit_skip(test, "no MMIO page to map");
+	expect_refused(test, 1, &where, WRITE, (void __force *)hpet);
+	iounmap(hpet);
 }
 
 static char not_vmalloc_nor_linear[PAGE_SIZE] __aligned(PAGE_SIZE);
@@ -292,7 +305,8 @@ static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_null_data),
 	KUNIT_CASE(rejects_data_not_sector_aligned),
 	KUNIT_CASE(rejects_sync_call_inside_bio_submission),
-	KUNIT_CASE(rejects_bvec_entries_not_whole_blocks),
+	KUNIT_CASE(rejects_bvec_entries_not_sector_multiples),
+	KUNIT_CASE(rejects_ioremapped_memory),
 	KUNIT_CASE(rejects_data_neither_vmalloc_nor_linear),
 	KUNIT_CASE(rejects_vmalloc_range_with_a_hole_inside),
 	KUNIT_CASE(rejects_page_offset_of_page_size_without_data),

@@ -13,12 +13,22 @@ static void base_reservation_exists_before_any_get(struct kunit *test)
 	KUNIT_EXPECT_GT(test, dmio_reserved_pages(), 0u);
 }
 
-/* Every pool holds exactly @pages elements (no I/O is in flight). */
+/*
+ * Every pool holds exactly what @pages in flight need of its kind (no I/O
+ * is in flight): a first bio and a clone a page, a vector table per four
+ * first bios, a later bio with its table per 32 pages.
+ */
 static void expect_pools_hold(struct kunit *test, unsigned int pages)
 {
 	KUNIT_EXPECT_EQ(test, dmio_reserved_pages(), pages);
-	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_BIOS), pages);
-	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_BVECS), pages);
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_CALLS), pages);
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_CALL_TABLES),
+			DIV_ROUND_UP(pages, 4));
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_CHUNKS),
+			DIV_ROUND_UP(pages, 32));
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_CHUNK_TABLES),
+			DIV_ROUND_UP(pages, 32));
+	KUNIT_EXPECT_EQ(test, dmio_pool_reserved(DMIO_POOL_CLONES), pages);
 }
 
 static void get_grows_and_put_shrinks_reservation(struct kunit *test)

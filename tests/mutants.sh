@@ -17,17 +17,35 @@ mutants=(
 	"wrong-bit@dmio_core.cpp@s/RegionIndex\{region\}/RegionIndex{region + 1}/@sync_sets_only_failing_regions_bits"
 	"callback-twice@dmio_core.cpp@s/notify.fn\(bits, notify.context\);/notify.fn(bits, notify.context); notify.fn(bits, notify.context);/@callback_runs_once_for_many_bios"
 	"no-empty-flush@dmio_core.cpp@s/empty_flush\(\{i\}\);/(void)i;/@flush_with_empty_region_reaches_device"
-	"drop-fua@dmio_core.cpp@s/opf_\(c.op \| c.flags\)/opf_((c.op | c.flags) & ~DMIO_REQ_FUA)/@fua_write_reaches_device"
+	"drop-fua@dmio_core.cpp@s/opf_\(c.op \| \(c.flags/opf_(c.op | (c.flags \& ~DMIO_REQ_FUA/@fua_write_reaches_device"
 	"interruptible-wait@dmio_shim.c@s/wait_for_completion_io\(/(void)wait_for_completion_interruptible(/@sync_with_pending_signal_waits_for_all_bios"
 	"no-end-check@dmio_core.cpp@s/if \(r.sector > size \|\| r.count > size - r.sector\)/if (0)/@rejects_region_past_device_end_and_writes_nothing"
 	"no-trim@dmio_core.cpp@s/if \(where.count - at.n < got.n\)/if (false)/@shorter_regions_get_a_prefix_of_the_data"
-	"no-rollback@dmio_shim.c@s/dmio_mempool_set_min\(&dmio_bios.bio_pool, old\);/(void)old;/@get_is_all_or_nothing_under_failslab"
-	"round-last-chunk@dmio_core.cpp@s/want = \{ktl::min\(rest.n, room.n\)\}/want = {ktl::round_down<unsigned long long>(ktl::min(rest.n, room.n), plan_.block)}/@regions_with_different_block_sizes_round_trip"
+	"no-rollback@dmio_shim.c@s/if \(!array\[p\] \|\| !spare\[p\]\)\n\t\t\tgoto out;/if (!array[p] || !spare[p])\n\t\t\tcontinue;/@get_is_all_or_nothing_under_failslab"
+	"round-last-chunk@dmio_core.cpp@s/want = \{ktl::min\(rest.n, room.n\)\}/want = {ktl::round_down<unsigned long long>(ktl::min(rest.n, room.n), plan_.lim.block)}/@regions_with_different_block_sizes_round_trip"
 	"ends-only-vmalloc-check@dmio_core.cpp@s/dmio_vmalloc_pages\(buf.vm, pages, nullptr\)/dmio_vmalloc_pages(end, 1, nullptr) + pages - 1/@rejects_vmalloc_range_with_a_hole_inside"
-	"huge-leaf-offset@dmio_shim.c@s/pmd_page\(\*\(pmd_t \*\)pte\) \+ \(\(a & ~PMD_MASK\) >> PAGE_SHIFT\)/pmd_page(*(pmd_t *)pte)/@huge_vmalloc_buffer_round_trips"
+	"huge-leaf-offset@dmio_shim.c@s/pmd_pfn\(\*\(pmd_t \*\)pte\) \+\s*\(\(a & ~PMD_MASK\) >> PAGE_SHIFT\)/pmd_pfn(*(pmd_t *)pte)/@huge_vmalloc_buffer_round_trips"
 	"stale-vmalloc-batch@dmio_core.cpp@s/if \(offset\(\) \+ bytes == DMIO_PAGE_SIZE\) next_\+\+;/;/@unaligned_vmalloc_buffer_round_trips"
 	"no-clamp@dmio_mempool.cpp@s/pages = extra_;/;/@unbalanced_put_clamps_to_base"
 	"unsupported-op-ok@dmio_core.cpp@s/failed_ \|= r.bit\(\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
+	# Issue 8's defects, each brought back:
+	# 1. hold-and-wait: clones, or later bios, from the pool of first bios
+	"clones-from-call-pool@dmio_shim.c@s/&pools->clones, bdev, 0, opf, src/&pools->calls, bdev, 0, opf, src/@multi_region_call_issues_with_one_call_element_left"
+	"chunks-from-call-pool@dmio_shim.c@s/&pools->chunks, bdev, nr_vecs, opf,/&pools->calls, bdev, nr_vecs, opf,/@long_call_issues_with_one_call_element_left"
+	# 2. one reserve for every consumer
+	"one-client@dmio_mempool.cpp@s/Client \*client_for\(dmio_owner_t owner\) \{/Client *client_for(dmio_owner_t owner) {\n  owner = nullptr;/@consumer_with_reserve_held_does_not_starve_another"
+	# 3. the flush on a call's first bio only
+	"flush-first-bio-only@dmio_core.cpp@s/dmio_bio_alloc\(pools_, where.bdev, vecs, opf_,/dmio_bio_alloc(pools_, where.bdev, vecs, opf_ & ~DMIO_REQ_PREFLUSH,/@preflush_reaches_every_bio_of_a_long_write"
+	# 4. a vector table reserved per page
+	"table-per-page@dmio_mempool.cpp@s/div_up\(pages, 4\)/pages/@get_grows_and_put_shrinks_reservation"
+	# 5. entries refused unless whole blocks; bios not cut on block boundaries
+	"whole-block-entries@dmio_core.cpp@s/!blocks.add\(\*bv, used\)/(used \& (lim.block - 1))/@o_direct_shaped_entries_write_to_4k_virtio_disk"
+	"no-block-cut@dmio_core.cpp@s/const bool cut = lim.blocks_span_pieces\(\);/const bool cut = false;/@long_sub_block_write_cuts_bios_on_block_boundaries"
+	# 6. hints refused
+	"hints-refused@dmio_core.cpp@s/DMIO_REQ_FUA \| DMIO_REQ_PREFLUSH \| kHints;/DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;/@o_direct_write_hints_pass_through"
+	# 7. MMIO taken for RAM; BUG on a buffer unmapped mid-call
+	"mmio-as-ram@dmio_shim.c@s/\tif \(!pfn_valid\(pfn\)\)\n\t\treturn NULL;\n\tpage = pfn_to_page\(pfn\);\n\treturn PageReserved\(page\) \? NULL : page;/\tpage = pfn_to_page(pfn);\n\treturn page;/@rejects_ioremapped_memory"
+	"bug-on-unmapped@dmio_core.cpp@s/if \(!batch_size_\) batch_\[0\] = nullptr;/if (!batch_size_) __builtin_trap();/@buffer_unmapped_mid_call_fails_the_rest"
 )
 
 kdir=$("$top/qemu/kernel.sh" debug)

@@ -10,24 +10,42 @@
  *
  * @rw is a blk_opf_t value passed as int: REQ_OP_READ (READ),
  * REQ_OP_WRITE (WRITE), REQ_OP_DISCARD or REQ_OP_WRITE_ZEROES, ORed with
- * any of REQ_SYNC, REQ_META, REQ_PRIO, REQ_FUA and REQ_PREFLUSH.  A read
- * takes exactly one region; a write up to BITS_PER_LONG.  Discard and
- * write-zeroes carry no data and ignore the buffer.
+ * any of REQ_SYNC, REQ_META, REQ_PRIO, REQ_FUA and REQ_PREFLUSH (the last
+ * two on writes only; REQ_PREFLUSH goes on every bio, so the flush comes
+ * before all of the call's data), and the hints a target forwards from its
+ * own bios: REQ_IDLE, REQ_BACKGROUND, REQ_RAHEAD (kept on reads) and
+ * REQ_NOUNMAP (kept on write-zeroes); a hint that means nothing to the op
+ * is dropped.  A read takes exactly one region; a write up to
+ * BITS_PER_LONG.  Discard and write-zeroes carry no data and ignore the
+ * buffer.
  *
  * The error bitset has bit i set iff some I/O to region i failed.  A
  * region of count 0 is skipped, unless @rw carries REQ_PREFLUSH, which
  * sends an empty flush to that region's device.
  *
- * Buffers: the start of the data (page offset, vm address, each bio_vec)
- * must be aligned to 512 bytes and every region's dma alignment; each
- * bio_vec entry must hold whole logical blocks of the largest block size
- * among the regions.  Regions must be aligned to their logical block size
- * and lie inside their device.  Anything else is refused with -EINVAL
- * before any I/O is issued, with a rate-limited message.
+ * Buffers: the data (page offset, vm address, each bio_vec entry's offset
+ * and length) must be aligned to 512 bytes and every region's dma
+ * alignment, and vm data must be vmalloc'd or linear RAM.  bio_vec
+ * entries may be smaller than a logical block: dmio cuts its bios on
+ * block boundaries within each device's segment and virt-boundary limits,
+ * and refuses only a block no bio to that device can carry.  Regions must
+ * be aligned to their logical block size and lie inside their device.
+ * Anything else is refused with -EINVAL before any I/O is issued, with a
+ * rate-limited message.
+ *
+ * Each module that calls dmio is a client with its own reserve and pools
+ * (the macros below pass THIS_MODULE), made on its first call or
+ * dm_io_get() and freed when the module unloads; a module must not unload
+ * with I/O in flight.  So consumers stacked on each other never wait on
+ * each other's reserves.  Two instances of one module stacked on each
+ * other share its reserve: with the slab failing, the upper one's I/O can
+ * hold it all while the lower one waits for it.
  *
  * All calls may sleep: process context only.  Async calls may be made
  * from a target's map function; sync calls there are refused (-EINVAL),
  * since their bios could not be issued before the function returns.
+ * A call made before the module's client exists returns -ENOMEM if the
+ * client cannot be allocated.
  */
 #ifndef _DMIO_DM_IO_H
 #define _DMIO_DM_IO_H
@@ -35,6 +53,7 @@
 #include <linux/types.h>
 #include <linux/bvec.h>
 #include <linux/dm-io.h>
+#include <linux/export.h>
 
 /**
  * struct io_region - where an I/O goes
@@ -52,15 +71,23 @@ struct io_region {
  * dm_io_get() - reserve memory for more I/O in flight
  * @num_pages: how many more pages of I/O the caller may have in flight
  *
- * Grows dmio's reserves so that @num_pages more pages of I/O never wait on
- * the page allocator; a page written to k regions counts k times.  All or
- * nothing; the reservation is capped at 2^18 pages.  Balance with
- * dm_io_put().
+ * Grows this module's reserves so that @num_pages more pages of I/O can be
+ * in flight without waiting on the page allocator; a page written to k
+ * regions counts k times.  What is reserved is counted by kind: for n
+ * pages, n call states (a call's first bio), n clones (a region's copy of
+ * another's bio), n/32 later bios of long calls with their vector tables,
+ * and n/4 vector tables for first bios (a bio needs one only past four
+ * entries).  Every reserve holds at least one element of each kind from
+ * the first call on, which is all forward progress needs: a call never
+ * waits on a pool it holds an element of.  All or nothing; the
+ * reservation is capped at 2^18 pages.  Balance with dm_io_put().
  *
  * Context: process context, may sleep.
  * Return: 0, or -ENOMEM with the reservation unchanged.
  */
-int dm_io_get(unsigned int num_pages);
+#define dm_io_get(num_pages) \
+	__dm_io_get(THIS_MODULE, num_pages)
+int __dm_io_get(struct module *owner, unsigned int num_pages);
 
 /**
  * dm_io_put() - give back a reservation made with dm_io_get()
@@ -70,7 +97,9 @@ int dm_io_get(unsigned int num_pages);
  *
  * Context: process context, may sleep.
  */
-void dm_io_put(unsigned int num_pages);
+#define dm_io_put(num_pages) \
+	__dm_io_put(THIS_MODULE, num_pages)
+void __dm_io_put(struct module *owner, unsigned int num_pages);
 
 /**
  * dm_io_sync() - synchronous I/O from or to a list of pages
@@ -87,9 +116,11 @@ void dm_io_put(unsigned int num_pages);
  * Context: process context, may sleep.
  * Return: 0, -EIO if any region failed, -EINVAL for a refused request.
  */
-int dm_io_sync(unsigned int num_regions, struct io_region *where, int rw,
-	       struct page_list *pl, unsigned int offset,
-	       unsigned long *error_bits);
+#define dm_io_sync(num_regions, where, rw, pl, offset, error_bits) \
+	__dm_io_sync(THIS_MODULE, num_regions, where, rw, pl, offset, error_bits)
+int __dm_io_sync(struct module *owner, unsigned int num_regions,
+		 struct io_region *where, int rw, struct page_list *pl,
+		 unsigned int offset, unsigned long *error_bits);
 
 /**
  * dm_io_async() - asynchronous I/O from or to a list of pages
@@ -107,9 +138,11 @@ int dm_io_sync(unsigned int num_regions, struct io_region *where, int rw,
  * Context: process context, may sleep.
  * Return: 0 once the I/O is issued, -EINVAL for a refused request.
  */
-int dm_io_async(unsigned int num_regions, struct io_region *where, int rw,
-		struct page_list *pl, unsigned int offset, io_notify_fn fn,
-		void *context);
+#define dm_io_async(num_regions, where, rw, pl, offset, fn, context) \
+	__dm_io_async(THIS_MODULE, num_regions, where, rw, pl, offset, fn, context)
+int __dm_io_async(struct module *owner, unsigned int num_regions,
+		  struct io_region *where, int rw, struct page_list *pl,
+		  unsigned int offset, io_notify_fn fn, void *context);
 
 /**
  * dm_io_sync_bvec() - synchronous I/O from or to an array of bio_vecs
@@ -124,8 +157,11 @@ int dm_io_async(unsigned int num_regions, struct io_region *where, int rw,
  * Context: process context, may sleep.
  * Return: 0, -EIO if any region failed, -EINVAL for a refused request.
  */
-int dm_io_sync_bvec(unsigned int num_regions, struct io_region *where, int rw,
-		    struct bio_vec *bvec, unsigned long *error_bits);
+#define dm_io_sync_bvec(num_regions, where, rw, bvec, error_bits) \
+	__dm_io_sync_bvec(THIS_MODULE, num_regions, where, rw, bvec, error_bits)
+int __dm_io_sync_bvec(struct module *owner, unsigned int num_regions,
+		      struct io_region *where, int rw, struct bio_vec *bvec,
+		      unsigned long *error_bits);
 
 /**
  * dm_io_async_bvec() - asynchronous I/O from or to an array of bio_vecs
@@ -141,8 +177,11 @@ int dm_io_sync_bvec(unsigned int num_regions, struct io_region *where, int rw,
  * Context: process context, may sleep.
  * Return: 0 once the I/O is issued, -EINVAL for a refused request.
  */
-int dm_io_async_bvec(unsigned int num_regions, struct io_region *where, int rw,
-		     struct bio_vec *bvec, io_notify_fn fn, void *context);
+#define dm_io_async_bvec(num_regions, where, rw, bvec, fn, context) \
+	__dm_io_async_bvec(THIS_MODULE, num_regions, where, rw, bvec, fn, context)
+int __dm_io_async_bvec(struct module *owner, unsigned int num_regions,
+		       struct io_region *where, int rw, struct bio_vec *bvec,
+		       io_notify_fn fn, void *context);
 
 /**
  * dm_io_sync_vm() - synchronous I/O from or to virtually contiguous memory
@@ -157,8 +196,11 @@ int dm_io_async_bvec(unsigned int num_regions, struct io_region *where, int rw,
  * Context: process context, may sleep.
  * Return: 0, -EIO if any region failed, -EINVAL for a refused request.
  */
-int dm_io_sync_vm(unsigned int num_regions, struct io_region *where, int rw,
-		  void *data, unsigned long *error_bits);
+#define dm_io_sync_vm(num_regions, where, rw, data, error_bits) \
+	__dm_io_sync_vm(THIS_MODULE, num_regions, where, rw, data, error_bits)
+int __dm_io_sync_vm(struct module *owner, unsigned int num_regions,
+		    struct io_region *where, int rw, void *data,
+		    unsigned long *error_bits);
 
 /**
  * dm_io_async_vm() - asynchronous I/O from or to virtually contiguous memory
@@ -174,8 +216,11 @@ int dm_io_sync_vm(unsigned int num_regions, struct io_region *where, int rw,
  * Context: process context, may sleep.
  * Return: 0 once the I/O is issued, -EINVAL for a refused request.
  */
-int dm_io_async_vm(unsigned int num_regions, struct io_region *where, int rw,
-		   void *data, io_notify_fn fn, void *context);
+#define dm_io_async_vm(num_regions, where, rw, data, fn, context) \
+	__dm_io_async_vm(THIS_MODULE, num_regions, where, rw, data, fn, context)
+int __dm_io_async_vm(struct module *owner, unsigned int num_regions,
+		     struct io_region *where, int rw, void *data,
+		     io_notify_fn fn, void *context);
 
 /**
  * dmio_reserved_pages() - the current reservation, in pages
@@ -185,6 +230,8 @@ int dm_io_async_vm(unsigned int num_regions, struct io_region *where, int rw,
  *
  * Return: the number of pages of I/O dmio can have in flight from reserves.
  */
-unsigned int dmio_reserved_pages(void);
+#define dmio_reserved_pages() \
+	__dmio_reserved_pages(THIS_MODULE)
+unsigned int __dmio_reserved_pages(struct module *owner);
 
 #endif /* _DMIO_DM_IO_H */

@@ -19,9 +19,12 @@
 extern "C" {
 #endif
 
+#include <dmio/testing.h>
+
 struct bio;
 struct block_device;
 struct page;
+struct dmio_pools;	/* a client's bio_sets and rescuer (the shim's) */
 
 /* Sector numbers and counts cross the boundary as unsigned long long. */
 #define dmio_sector_t unsigned long long
@@ -44,8 +47,12 @@ struct page;
 #define DMIO_REQ_SYNC (1u << 11)
 #define DMIO_REQ_META (1u << 12)
 #define DMIO_REQ_PRIO (1u << 13)
+#define DMIO_REQ_IDLE (1u << 15)
 #define DMIO_REQ_FUA (1u << 17)
 #define DMIO_REQ_PREFLUSH (1u << 18)
+#define DMIO_REQ_RAHEAD (1u << 19)
+#define DMIO_REQ_BACKGROUND (1u << 20)
+#define DMIO_REQ_NOUNMAP (1u << 27)
 
 /* Mirrors of struct io_region, struct page_list and struct bio_vec. */
 struct dmio_region {
@@ -100,26 +107,48 @@ struct dmio_buffer {
 	};
 };
 
+/*
+ * What the block layer lets one bio to a device carry, in the terms dmio
+ * builds bios in: segments are bio_vec entries, and a virt boundary gap
+ * (an entry that starts or whose predecessor ends off the mask) ends one.
+ */
+struct dmio_limits {
+	unsigned int logical_block_size;
+	unsigned int dma_alignment;	/* a mask */
+	unsigned int max_segments;
+	unsigned long virt_boundary;	/* a mask; 0: none */
+};
+
+/*
+ * A consumer: the module whose calls these are (the classic face passes
+ * THIS_MODULE), an opaque key the core only compares.
+ */
+#define dmio_owner_t const void *
+
 /* ---- Implemented by the core (C++), called by the shim. ---- */
 
 int dmio_core_init(void);
 void dmio_core_exit(void);
-int dmio_core_sync(unsigned int num_regions, const struct dmio_region *where,
-		   int rw, const struct dmio_buffer *buf,
-		   unsigned long *error_bits);
-int dmio_core_async(unsigned int num_regions, const struct dmio_region *where,
-		    int rw, const struct dmio_buffer *buf, dmio_notify_fn fn,
+int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
+		   const struct dmio_region *where, int rw,
+		   const struct dmio_buffer *buf, unsigned long *error_bits);
+int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
+		    const struct dmio_region *where, int rw,
+		    const struct dmio_buffer *buf, dmio_notify_fn fn,
 		    void *context);
-int dmio_core_get(unsigned int num_pages);
-void dmio_core_put(unsigned int num_pages);
-unsigned int dmio_core_reserved_pages(void);
+int dmio_core_get(dmio_owner_t owner, unsigned int num_pages);
+void dmio_core_put(dmio_owner_t owner, unsigned int num_pages);
+unsigned int dmio_core_reserved_pages(dmio_owner_t owner);
+/* Free elements of one of @owner's pools (made if need be); 0: no memory. */
+unsigned int dmio_core_pool_free(dmio_owner_t owner, enum dmio_pool pool);
+/* @owner is unloading: its client, reserve and pools go. */
+void dmio_core_owner_gone(dmio_owner_t owner);
 /* Completion of one bio issued with dmio_bio_alloc() or dmio_bio_clone(). */
 void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 
 /* ---- Implemented by the shim (C), called by the core. ---- */
 
-/* A broken invariant with no safe way on: logs @why, BUG()s, never returns. */
-void dmio_bug(const char *why);
+
 
 /* Messages: every refused request logs through the rate limit. */
 __printf(1, 2) void dmio_reject(const char *fmt, ...);
@@ -131,7 +160,7 @@ int dmio_in_bio_submission(void);
 /* Block devices. */
 dmio_sector_t dmio_bdev_sectors(struct block_device *bdev);
 unsigned int dmio_bdev_logical_block_size(struct block_device *bdev);
-unsigned int dmio_bdev_dma_alignment(struct block_device *bdev);
+void dmio_bdev_limits(struct block_device *bdev, struct dmio_limits *lim);
 /* Largest bio, in sectors, a device takes for a data-less op; 0: none. */
 unsigned int dmio_bdev_max_sectors(struct block_device *bdev, unsigned int op);
 
@@ -144,7 +173,8 @@ int dmio_is_vmalloc(const void *addr);
 int dmio_is_linear(const void *addr);
 /*
  * The pages behind up to @nr pages of vmalloc space from @addr's page, in
- * order, stopping at the first unmapped one: how many were found.  @pages
+ * order, stopping at the first one that is unmapped or not RAM (ioremap'd
+ * memory has no struct page to do I/O to): how many were found.  @pages
  * may be NULL to only count.
  */
 unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
@@ -153,37 +183,55 @@ struct page *dmio_virt_to_page(const void *addr);
 void dmio_flush_vmap(void *addr, unsigned long bytes);
 void dmio_invalidate_vmap(void *addr, unsigned long bytes);
 
-/* Reserves: the bio_set's two pools (bios with their front pad, bvecs). */
-int dmio_pools_init(unsigned int min_nr);
-void dmio_pools_exit(void);
-int dmio_bio_pool_resize(unsigned int min_nr);
+/*
+ * Reserves: a client's pools (enum dmio_pool), each holding exactly
+ * @sizes[pool] free elements when no I/O is in flight.  Resizing is all or
+ * nothing and fails with -ENOMEM rather than wake the OOM killer.
+ */
+struct dmio_pools *dmio_pools_create(const unsigned int sizes[DMIO_NR_POOLS]);
+void dmio_pools_destroy(struct dmio_pools *pools);
+int dmio_pools_resize(struct dmio_pools *pools,
+		      const unsigned int sizes[DMIO_NR_POOLS]);
+unsigned int dmio_pools_free(struct dmio_pools *pools, enum dmio_pool pool);
 
 /*
  * Bios.  Each carries (owner, region) back to dmio_core_bio_done().  A
  * failed read is zero-filled over its whole original extent before that.
- */
-struct bio *dmio_bio_alloc(struct block_device *bdev, unsigned int nr_vecs,
-			   unsigned int opf, dmio_sector_t sector, void *owner,
-			   unsigned int region);
-/*
- * A call's first bio also carries the call's own state: DMIO_REQUEST_BYTES
- * at dmio_bio_request(), which is its owner, and a reference for the core
- * to drop with dmio_bio_put() once that state is no longer needed.
+ * Three kinds, from three pools, so that a call never waits on a pool it
+ * holds an element of (see the core's Dispatcher):
+ *
+ * - a call's first bio (DMIO_POOL_CALLS) also carries the call's state:
+ *   DMIO_REQUEST_BYTES at dmio_bio_request(), which is its owner, and a
+ *   reference for the core to drop with dmio_bio_put() once that state is
+ *   no longer needed;
+ * - its later bios (DMIO_POOL_CHUNKS);
+ * - clones sharing another bio's data (DMIO_POOL_CLONES), which keep
+ *   their source alive until they are done.
+ *
+ * Inside a bio submission (a map function), our bios already issued wait
+ * on current->bio_list; before waiting on a pool they are handed to the
+ * client's rescuer, as bio_alloc_bioset() does for one bio_set.
  */
 #define DMIO_REQUEST_BYTES 64
-struct bio *dmio_bio_alloc_host(struct block_device *bdev, unsigned int nr_vecs,
+struct bio *dmio_bio_alloc_call(struct dmio_pools *pools,
+				struct block_device *bdev, unsigned int nr_vecs,
 				unsigned int opf, dmio_sector_t sector,
 				unsigned int region);
-void *dmio_bio_request(struct bio *host);
+void *dmio_bio_request(struct bio *call);
+struct bio *dmio_bio_alloc(struct dmio_pools *pools, struct block_device *bdev,
+			   unsigned int nr_vecs, unsigned int opf,
+			   dmio_sector_t sector, void *owner,
+			   unsigned int region);
+struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
+			   struct block_device *bdev, unsigned int opf,
+			   dmio_sector_t sector, void *owner,
+			   unsigned int region);
 void dmio_bio_put(struct bio *bio);
 /* Returns how many bytes were added: len, or 0 when the bio is full. */
 unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 			       unsigned int len, unsigned int offset);
+unsigned int dmio_bio_size(struct bio *bio);
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes);
-/* A bio sharing @src's data; @src stays alive until every clone is done. */
-struct bio *dmio_bio_clone(struct bio *src, struct block_device *bdev,
-			   unsigned int opf, dmio_sector_t sector, void *owner,
-			   unsigned int region);
 void dmio_bio_submit(struct bio *bio);
 
 void dmio_plug_start(struct dmio_plug *plug);

@@ -5,19 +5,42 @@
 #ifndef _DMIO_TESTING_H
 #define _DMIO_TESTING_H
 
+/*
+ * A consumer's reserve pools.  Shared with the core through shim.h, so
+ * plain C, no kernel headers.
+ */
 enum dmio_pool {
-	DMIO_POOL_BIOS,
-	DMIO_POOL_BVECS,
+	DMIO_POOL_CALLS,	/* a call's first bio, which holds its state */
+	DMIO_POOL_CALL_TABLES,	/* their vector tables */
+	DMIO_POOL_CHUNKS,	/* a call's later bios */
+	DMIO_POOL_CHUNK_TABLES,	/* their vector tables */
+	DMIO_POOL_CLONES,	/* copies of a bio for other regions */
+	DMIO_NR_POOLS
 };
 
+struct module;
+
+#ifdef THIS_MODULE
 /**
- * dmio_pool_reserved() - elements a reserve pool holds right now
+ * dmio_pool_reserved() - elements one of this module's pools holds now
  * @pool: which pool
  *
- * With no I/O in flight this is what the reservation promises.
+ * With no I/O in flight this is what the module's reservation promises.
  *
  * Return: the number of free elements in @pool.
  */
-unsigned int dmio_pool_reserved(enum dmio_pool pool);
+#define dmio_pool_reserved(pool) __dmio_pool_reserved(THIS_MODULE, pool)
+#endif
+unsigned int __dmio_pool_reserved(struct module *owner, enum dmio_pool pool);
+
+/**
+ * dmio_owner_gone() - end a client as if its module had unloaded
+ * @owner: the key its calls passed as their module
+ *
+ * Lets a test be a second consumer: it calls the __dm_io_*() functions
+ * with a key of its own as @owner, then ends that client here.  No call
+ * of @owner may be in flight.
+ */
+void dmio_owner_gone(struct module *owner);
 
 #endif /* _DMIO_TESTING_H */
