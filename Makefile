@@ -7,6 +7,8 @@
 #   make demo             the main job: dmio under a mirror target in a VM
 #   make test             every KUnit suite and end-to-end test, in a VM
 #   make vm KO="a.ko b.ko" SCRIPT=t.sh   run a guest script with modules
+#   make stress DURATION=600   the reliability harness: stress, starvation,
+#                         fuzz, load/unload loop, in a 4-CPU VM
 #   make check            checkpatch on C, clang-format on C++
 #   make print-kdir       the test kernel's build directory
 
@@ -19,8 +21,10 @@ $(error no kernel: qemu/kernel.sh failed and KDIR is not set)
 endif
 
 MIRROR := $(wildcard $(CURDIR)/mirror/Kbuild)
+STRESS := $(wildcard $(CURDIR)/stress/Kbuild)
+DURATION ?= 600
 
-.PHONY: all modules clean print-kdir vm test demo check
+.PHONY: all modules clean print-kdir vm test demo check stress
 
 all: modules
 
@@ -30,11 +34,18 @@ ifneq ($(MIRROR),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/mirror \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
 endif
+ifneq ($(STRESS),)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/stress \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
+endif
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 ifneq ($(MIRROR),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/mirror clean
+endif
+ifneq ($(STRESS),)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/stress clean
 endif
 
 print-kdir:
@@ -50,7 +61,10 @@ test: modules
 demo: modules
 	qemu/demo.sh --kdir $(KDIR)
 
-C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c)) \
+stress: modules
+	qemu/stress.sh --kdir $(KDIR) --no-build --duration $(DURATION)
+
+C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c stress/*.c)) \
 	$(wildcard kunit/*.h) \
 	include/dmio/dm-io.h include/dmio/shim.h include/dmio/testing.h
 CXX_SOURCES := $(wildcard *.cpp) dmio_mempool.h include/dmio/ktl.h
