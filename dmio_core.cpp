@@ -487,9 +487,9 @@ class Dispatcher {
   // current->bio_list; the shim hands them to the client's rescuer before
   // waiting.)
   struct bio *alloc(const dmio_region &where, RegionIndex r, unsigned int vecs,
-                    dmio_sector_t sector) {
-    if (req_) return dmio_bio_alloc(pools_, where.bdev, vecs, opf_, sector, req_, r.i);
-    struct bio *bio = dmio_bio_alloc_call(pools_, where.bdev, vecs, opf_, sector, r.i);
+                    dmio_sector_t sector, unsigned int opf) {
+    if (req_) return dmio_bio_alloc(pools_, where.bdev, vecs, opf, sector, req_, r.i);
+    struct bio *bio = dmio_bio_alloc_call(pools_, where.bdev, vecs, opf, sector, r.i);
     req_ = new (dmio_bio_request(bio)) Request(notify_, bio);
     return bio;
   }
@@ -499,9 +499,11 @@ class Dispatcher {
     dmio_bio_submit(bio);
   }
 
+  // No data for FUA to apply to: on a device that emulates FUA it would
+  // only add a second flush.
   void empty_flush(RegionIndex r) {
     const dmio_region &where = c_.where[r.i];
-    submit(alloc(where, r, 0, where.sector));
+    submit(alloc(where, r, 0, where.sector, opf_ & ~DMIO_REQ_FUA));
   }
 
   // Discard and write-zeroes: no data, split to what the device takes.
@@ -518,7 +520,7 @@ class Dispatcher {
     }
     for (dmio_sector_t done = 0; done < where.count;) {
       const dmio_sector_t n = ktl::min(max, where.count - done);
-      struct bio *bio = alloc(where, r, 0, where.sector + done);
+      struct bio *bio = alloc(where, r, 0, where.sector + done, opf_);
       dmio_bio_set_size(bio, Sectors{n}.bytes().n);
       submit(bio);
       done += n;
@@ -558,10 +560,13 @@ class Dispatcher {
       const Bytes room = {
           ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.lim.block)};
       const Bytes want = {ktl::min(rest.n, room.n)};
-      struct bio *bio = alloc(leader, lead, max_vecs(want, cursor.offset()), leader.sector + at.n);
+      struct bio *bio =
+          alloc(leader, lead, max_vecs(want, cursor.offset()), leader.sector + at.n, opf_);
       const Sectors got = Sectors::of(fill(bio, cursor, want));
       if (!got.n) {
-        // The buffer is gone (fill() warned): nothing more can be issued.
+        // The buffer is gone (fill() warned), or - a bug - not even one
+        // block fitted: nothing more can be issued.
+        if (!cursor_lost_) dmio_warn("no block fits a bio (%u-byte blocks)", plan_.lim.block);
         dmio_bio_put(bio);
         fail_from(at);
         return;
@@ -632,16 +637,22 @@ class Dispatcher {
           ktl::min<unsigned long long>(ktl::min<unsigned long long>(s.len, fits), want.n - added.n);
       if (!dmio_bio_add_page(bio, s.page, len, s.offset)) break;
       segments += pages_spanned(s.offset, len);
+      if (cut) {
+        // The last block boundary so far, inside this piece or at its end.
+        const unsigned long long boundary = ktl::round_down(added.n + len, 1ULL * lim.block);
+        if (boundary > added.n) {
+          at_block = cursor;
+          at_block.advance(boundary - added.n);
+          added_at_block = {boundary};
+        }
+      }
       cursor.advance(len);
       added.n += len;
       prev_end = s.offset + len;
-      if (cut && !(added.n & (lim.block - 1))) {
-        at_block = cursor;
-        added_at_block = added;
-      }
     }
     if (cut && (added.n & (lim.block - 1)) && added.n < want.n) {
-      // validate() made sure one block always fits a bio.
+      // validate() made sure the bio's first block fits it: the cut
+      // leaves at least that block.
       dmio_bio_set_size(bio, added_at_block.n);
       cursor = at_block;
       added = added_at_block;
@@ -663,8 +674,13 @@ int issue(dmio_owner_t owner, const Call &c, dmio_notify_fn fn, void *context) {
   dmio_might_sleep();
   Plan plan;
   if (int r = validate(c, &plan)) return r;
-  Client *client = client_for(owner);
-  if (!client) return -DMIO_ENOMEM;
+  // Made when the owner's module loaded (or by its first dm_io_get()):
+  // the I/O path never allocates one.
+  Client *client = find_client(owner);
+  if (!client) {
+    dmio_reject("the calling module has no dmio client");
+    return -DMIO_EINVAL;
+  }
 
   // A vmalloc'd read must not leave stale lines in the vmap alias.
   void *vm = c.buf && c.buf->kind == DMIO_BUFFER_VM && is_data_op(c.op) ? c.buf->vm : nullptr;

@@ -53,6 +53,7 @@ struct Registry {
 constinit Registry registry;
 
 Client *lookup(dmio_owner_t owner) {
+  if (!owner) return nullptr;  // an empty slot's key
   const unsigned int used = registry.used.load();
   for (unsigned int i = 0; i < used; i++) {
     Slot &s = registry.slots[i];
@@ -119,7 +120,8 @@ unsigned int Client::pages() {
 
 Client *find_client(dmio_owner_t owner) { return lookup(owner); }
 
-Client *client_for(dmio_owner_t owner) {
+Client *make_client(dmio_owner_t owner) {
+  if (!owner) return nullptr;
   if (Client *c = lookup(owner)) return c;
 
   ktl::Guard<ktl::Mutex> guard(registry.lock);
@@ -168,26 +170,32 @@ void clients_exit() {
 
 }  // namespace dmio
 
+extern "C" int dmio_core_owner_coming(dmio_owner_t owner) {
+  return dmio::make_client(owner) ? 0 : -DMIO_ENOMEM;
+}
+
 extern "C" int dmio_core_get(dmio_owner_t owner, unsigned int num_pages) {
   dmio_might_sleep();
-  dmio::Client *c = dmio::client_for(owner);
+  dmio::Client *c = dmio::make_client(owner);
   return c ? c->get(num_pages) : -DMIO_ENOMEM;
 }
 
 extern "C" void dmio_core_put(dmio_owner_t owner, unsigned int num_pages) {
   dmio_might_sleep();
-  // A put without a client has nothing to give back: warn as get/put do.
-  dmio::Client *c = dmio::client_for(owner);
-  if (c) c->put(num_pages);
+  if (dmio::Client *c = dmio::find_client(owner)) {
+    c->put(num_pages);
+  } else {
+    dmio_warn("dm_io_put(%u) by a module that never used dmio", num_pages);
+  }
 }
 
 extern "C" unsigned int dmio_core_reserved_pages(dmio_owner_t owner) {
   dmio::Client *c = dmio::find_client(owner);
-  return c ? c->pages() : dmio::kBasePages;
+  return c ? c->pages() : 0;
 }
 
 extern "C" unsigned int dmio_core_pool_free(dmio_owner_t owner, dmio_pool pool) {
-  dmio::Client *c = dmio::client_for(owner);
+  dmio::Client *c = dmio::find_client(owner);
   return c ? c->pool_free(pool) : 0;
 }
 

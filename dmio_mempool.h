@@ -43,9 +43,10 @@ class Client {
   bool warned_ = false;
 };
 
-// @owner's client, made on its first use; nullptr if that failed.
-Client *client_for(dmio_owner_t owner);
-// @owner's client if it has one.
+// @owner's client, made if it has none (process context: it allocates);
+// nullptr if that failed.
+Client *make_client(dmio_owner_t owner);
+// @owner's client if it has one; never allocates, so calls may use it.
 Client *find_client(dmio_owner_t owner);
 // @owner is unloading: no call of its can be in flight.
 void owner_gone(dmio_owner_t owner);

@@ -236,11 +236,13 @@ unsigned int __dmio_pool_reserved(struct module *owner, enum dmio_pool pool)
 }
 EXPORT_SYMBOL_GPL(__dmio_pool_reserved);
 
+#if IS_ENABLED(CONFIG_KUNIT)
 void dmio_owner_gone(struct module *owner)
 {
 	dmio_core_owner_gone(owner);
 }
 EXPORT_SYMBOL_GPL(dmio_owner_gone);
+#endif
 
 /* ---- Messages ---- */
 
@@ -855,10 +857,30 @@ void dmio_complete(struct dmio_completion *c)
 
 /* ---- Module ---- */
 
-/* A consumer's client lives until its module goes. */
+/* Does @mod import dmio's symbols?  Then it is a consumer. */
+static bool dmio_used_by(struct module *mod)
+{
+#ifdef CONFIG_MODULE_UNLOAD
+	struct module_use *use;
+
+	/* Symbols are resolved before COMING; nothing changes the list now. */
+	list_for_each_entry(use, &mod->target_list, target_list)
+		if (use->target == THIS_MODULE)
+			return true;
+#endif
+	return false;
+}
+
+/*
+ * A consumer's client is made as its module loads, in insmod's process
+ * context (its calls, perhaps from a map function, never allocate one),
+ * and lives until the module goes.
+ */
 static int dmio_module_event(struct notifier_block *nb, unsigned long state,
 			     void *module)
 {
+	if (state == MODULE_STATE_COMING && dmio_used_by(module))
+		return notifier_from_errno(dmio_core_owner_coming(module));
 	if (state == MODULE_STATE_GOING)
 		dmio_core_owner_gone(module);
 	return NOTIFY_DONE;
@@ -866,6 +888,8 @@ static int dmio_module_event(struct notifier_block *nb, unsigned long state,
 
 static struct notifier_block dmio_module_nb = {
 	.notifier_call = dmio_module_event,
+	/* Before other COMING work that may run the module's code (KUnit). */
+	.priority = INT_MAX,
 };
 
 static int __init dmio_init(void)

@@ -144,6 +144,87 @@ static void long_sub_block_write_cuts_bios_on_block_boundaries(struct kunit *tes
 	pages_free(pages, N);
 }
 
+/*
+ * Bios stop at the segment limit between block boundaries: the cut falls
+ * inside a piece, the rest of which starts the next bio.
+ */
+static void o_direct_shaped_long_write_cuts_inside_entries(struct kunit *test)
+{
+	static const struct testdisk_config cfg = {
+		.sectors = 8192, .logical_block_size = 4096, .max_segments = 4,
+	};
+	enum { N = 10 };
+	unsigned int offsets[N], lens[N], i;
+	struct testdisk *td = kunit_testdisk(test, &cfg);
+	struct page **pages = pages_alloc(test, N);
+
+	for (i = 0; i < N; i++) {
+		offsets[i] = 0;
+		lens[i] = PAGE_SIZE;
+	}
+	offsets[0] = 512;
+	lens[0] = 3584;
+	lens[N - 1] = 512;
+	bvec_round_trip(test, testdisk_bdev(td),
+			entries(test, pages, offsets, lens, N), N);
+	expect_whole_blocks(test, td, 4096, 4);
+	pages_free(pages, N);
+}
+
+static void page_list_off_block_boundary_cuts_inside_pages(struct kunit *test)
+{
+	static const struct testdisk_config cfg = {
+		.sectors = 8192, .logical_block_size = 4096, .max_segments = 3,
+	};
+	struct testdisk *td = kunit_testdisk(test, &cfg);
+	const struct xfer pl = { .kind = PAGE_LIST, .offset = 512 };
+
+	round_trip(test, &pl, &SYNC_VM, testdisk_bdev(td), 0, 64 * 1024);
+	expect_whole_blocks(test, td, 4096, 3);
+}
+
+static void vmalloc_buffer_off_block_boundary_writes_to_4k_disk(struct kunit *test)
+{
+	static const struct testdisk_config cfg = {
+		.sectors = 8192, .logical_block_size = 4096,
+	};
+	struct testdisk *td = kunit_testdisk(test, &cfg);
+	const struct xfer vm = { .kind = VM, .offset = 512 };
+
+	round_trip(test, &vm, &SYNC_VM, testdisk_bdev(td), 0, 1 << 20);
+	expect_whole_blocks(test, td, 4096, 128);
+}
+
+/* The mirror's shape: one buffer, two 4 KiB-block legs, no bit set. */
+static void o_direct_shaped_write_to_two_4k_disks_sets_no_bits(struct kunit *test)
+{
+	static const struct testdisk_config cfg = {
+		.sectors = 8192, .logical_block_size = 4096,
+	};
+	enum { N = 258 };
+	struct testdisk *a = kunit_testdisk(test, &cfg);
+	struct testdisk *b = kunit_testdisk(test, &cfg);
+	struct page **pages = pages_alloc(test, N);
+	struct bio_vec *bv = kunit_kcalloc(test, N, sizeof(*bv), GFP_KERNEL);
+	struct io_region where[2];
+	unsigned long bits = ~0ul;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, bv);
+	for (i = 0; i < N; i++)
+		bv[i] = (struct bio_vec){ .bv_page = pages[i], .bv_len = PAGE_SIZE };
+	bv[0] = (struct bio_vec){ .bv_page = pages[0], .bv_offset = 512, .bv_len = 3584 };
+	bv[N - 1].bv_len = 512;
+	where[0] = region(testdisk_bdev(a), 0, (N - 1) * PAGE_SECTORS);
+	where[1] = region(testdisk_bdev(b), 0, (N - 1) * PAGE_SECTORS);
+	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(2, where, WRITE, bv, &bits), 0);
+	KUNIT_EXPECT_EQ(test, bits, 0ul);
+	KUNIT_EXPECT_EQ(test, memcmp(testdisk_data(a), testdisk_data(b),
+				     (N - 1) * PAGE_SIZE), 0);
+	expect_whole_blocks(test, a, 4096, 128);
+	pages_free(pages, N);
+}
+
 static void block_with_a_virt_gap_inside_is_refused(struct kunit *test)
 {
 	static const struct testdisk_config cfg = {
@@ -201,6 +282,10 @@ static struct kunit_case dmio_limits_cases[] = {
 	KUNIT_CASE(sub_block_entries_fit_two_segments_a_bio),
 	KUNIT_CASE(sub_block_entries_respect_a_virt_boundary),
 	KUNIT_CASE(long_sub_block_write_cuts_bios_on_block_boundaries),
+	KUNIT_CASE(o_direct_shaped_long_write_cuts_inside_entries),
+	KUNIT_CASE(page_list_off_block_boundary_cuts_inside_pages),
+	KUNIT_CASE(vmalloc_buffer_off_block_boundary_writes_to_4k_disk),
+	KUNIT_CASE(o_direct_shaped_write_to_two_4k_disks_sets_no_bits),
 	KUNIT_CASE(block_with_a_virt_gap_inside_is_refused),
 	KUNIT_CASE(block_of_more_entries_than_segments_is_refused),
 	KUNIT_CASE(page_list_bios_fit_max_segments),

@@ -176,7 +176,10 @@ static void long_call_issues_with_one_call_element_left(struct kunit *test)
 	vfree(page);
 }
 
-/* A second consumer: a key of the test's own, ended by the case. */
+/*
+ * A second consumer: a key of the test's own, made a client by its first
+ * __dm_io_get() and ended by the case.
+ */
 static char other_consumer;
 #define OTHER ((struct module *)&other_consumer)
 
@@ -189,6 +192,7 @@ static void consumer_with_reserve_held_does_not_starve_another(struct kunit *tes
 	unsigned int n;
 
 	/* The other consumer's whole call reserve waits on the held disk. */
+	KUNIT_ASSERT_EQ(test, __dm_io_get(OTHER, 0), 0);
 	n = drain(test, held, OTHER, DMIO_POOL_CALLS, 0, results, page);
 	sc->n = 2;
 	sc->where[0] = region(target(test), 0, 64);

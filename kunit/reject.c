@@ -219,6 +219,20 @@ static void rejects_bvec_entries_not_sector_multiples(struct kunit *test)
 	pages_free(pages, 2);
 }
 
+/* Clients are made as modules load, never by a call (it may be in I/O). */
+static void rejects_call_for_owner_without_client(struct kunit *test)
+{
+	static char nobody;
+	struct io_region where = region(ram(test, 31), 0, 8);
+	void *buf = filled(test, 4096, 1);
+	unsigned long bits;
+
+	KUNIT_EXPECT_EQ(test, __dm_io_sync_vm((struct module *)&nobody, 1, &where,
+					      WRITE, buf, &bits), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __dmio_reserved_pages((struct module *)&nobody), 0u);
+	vfree(buf);
+}
+
 /* MMIO has no page the block layer could do I/O to. */
 static void rejects_ioremapped_memory(struct kunit *test)
 {
@@ -307,6 +321,7 @@ static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_sync_call_inside_bio_submission),
 	KUNIT_CASE(rejects_bvec_entries_not_sector_multiples),
 	KUNIT_CASE(rejects_ioremapped_memory),
+	KUNIT_CASE(rejects_call_for_owner_without_client),
 	KUNIT_CASE(rejects_data_neither_vmalloc_nor_linear),
 	KUNIT_CASE(rejects_vmalloc_range_with_a_hole_inside),
 	KUNIT_CASE(rejects_page_offset_of_page_size_without_data),

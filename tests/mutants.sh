@@ -35,7 +35,7 @@ mutants=(
 	# 2. one reserve for every consumer
 	"one-client@dmio_mempool.cpp@s/Client \*client_for\(dmio_owner_t owner\) \{/Client *client_for(dmio_owner_t owner) {\n  owner = nullptr;/@consumer_with_reserve_held_does_not_starve_another"
 	# 3. the flush on a call's first bio only
-	"flush-first-bio-only@dmio_core.cpp@s/dmio_bio_alloc\(pools_, where.bdev, vecs, opf_,/dmio_bio_alloc(pools_, where.bdev, vecs, opf_ & ~DMIO_REQ_PREFLUSH,/@preflush_reaches_every_bio_of_a_long_write"
+	"flush-first-bio-only@dmio_core.cpp@s/dmio_bio_alloc\(pools_, where.bdev, vecs, opf,/dmio_bio_alloc(pools_, where.bdev, vecs, opf & ~DMIO_REQ_PREFLUSH,/@preflush_reaches_every_bio_of_a_long_write"
 	# 4. a vector table reserved per page
 	"table-per-page@dmio_mempool.cpp@s/div_up\(pages, 4\)/pages/@get_grows_and_put_shrinks_reservation"
 	# 5. entries refused unless whole blocks; bios not cut on block boundaries

@@ -139,8 +139,10 @@ int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
 int dmio_core_get(dmio_owner_t owner, unsigned int num_pages);
 void dmio_core_put(dmio_owner_t owner, unsigned int num_pages);
 unsigned int dmio_core_reserved_pages(dmio_owner_t owner);
-/* Free elements of one of @owner's pools (made if need be); 0: no memory. */
+/* Free elements of one of @owner's pools; 0 if it has no client. */
 unsigned int dmio_core_pool_free(dmio_owner_t owner, enum dmio_pool pool);
+/* @owner, a module that uses dmio, is loading: make its client. */
+int dmio_core_owner_coming(dmio_owner_t owner);
 /* @owner is unloading: its client, reserve and pools go. */
 void dmio_core_owner_gone(dmio_owner_t owner);
 /* Completion of one bio issued with dmio_bio_alloc() or dmio_bio_clone(). */

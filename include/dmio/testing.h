@@ -37,9 +37,10 @@ unsigned int __dmio_pool_reserved(struct module *owner, enum dmio_pool pool);
  * dmio_owner_gone() - end a client as if its module had unloaded
  * @owner: the key its calls passed as their module
  *
- * Lets a test be a second consumer: it calls the __dm_io_*() functions
- * with a key of its own as @owner, then ends that client here.  No call
- * of @owner may be in flight.
+ * Lets a test be a second consumer: it makes a client for a key of its
+ * own with __dm_io_get(key, 0), calls the __dm_io_*() functions with the
+ * key as owner, then ends that client here.  No call of @owner may be in
+ * flight.  Only where CONFIG_KUNIT is set.
  */
 void dmio_owner_gone(struct module *owner);
 
