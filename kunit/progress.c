@@ -19,6 +19,9 @@
 #include "fixture.h"
 #include "testdisk.h"
 
+/* The cases make the slab fail with failslab's per-task switch. */
+#ifdef CONFIG_FAULT_INJECTION
+
 #define ISSUE_TIMEOUT (5 * HZ)
 
 /* A call run by a thread of its own, with the slab failing for it. */
@@ -282,13 +285,17 @@ static void buffer_unmapped_mid_call_fails_the_rest(struct kunit *test)
 	vfree(page);
 }
 
+#endif /* CONFIG_FAULT_INJECTION */
+
 static struct kunit_case dmio_progress_cases[] = {
+#ifdef CONFIG_FAULT_INJECTION
 	KUNIT_CASE(multi_region_call_issues_with_one_call_element_left),
 	KUNIT_CASE(long_call_issues_with_one_call_element_left),
 	KUNIT_CASE(consumer_with_reserve_held_does_not_starve_another),
 	KUNIT_CASE(reservations_are_per_consumer),
 	KUNIT_CASE(over_put_of_one_consumer_leaves_anothers_reservation),
 	KUNIT_CASE(buffer_unmapped_mid_call_fails_the_rest),
+#endif
 	{}
 };
 

@@ -183,7 +183,8 @@ static void mirror_put_bvecs(struct mirror_io *mio)
  * a dm clone may start part-way into its bi_io_vec; copying the segments
  * the bio's iterator yields gives dmio exactly the bio's data, one page per
  * entry.  A bio with more segments than an array holds is accepted only in
- * part (dm core resubmits the remainder), so no allocation can fail.
+ * part, in whole logical blocks (dm core resubmits the remainder), so no
+ * allocation can fail.
  *
  * Context: the target's map function; may sleep.
  */
@@ -208,6 +209,8 @@ static void mirror_get_bvecs(struct mirror_set *ms, struct mirror_io *mio,
 		mio->bvec[i++] = bv;
 		bytes += bv.bv_len;
 	}
+	/* The part taken must be whole blocks: entries may be smaller. */
+	bytes = round_down(bytes, bdev_logical_block_size(bio->bi_bdev));
 	if (bytes < bio->bi_iter.bi_size)
 		dm_accept_partial_bio(bio, bytes >> SECTOR_SHIFT);
 }
