@@ -25,7 +25,7 @@ params="$*"
 "$DMIO_QEMU_DIR/deps.sh"
 [ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" bench)
 log "building dmio and dmio_bench against $kdir"
-make -s -C "$DMIO_TOP" KDIR="$kdir" MIRROR= modules >/dev/null
+make -s -C "$DMIO_TOP" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null
 make -s -C "$kdir" M="$DMIO_TOP/bench" \
 	KBUILD_EXTRA_SYMBOLS="$DMIO_TOP/Module.symvers" modules >/dev/null
 

@@ -65,14 +65,14 @@ for m in "${mutants[@]}"; do
 		rm -rf "$scratch"
 		continue
 	fi
-	make -s -C "$scratch" KDIR="$kdir" MIRROR= modules >/dev/null 2>&1 || {
+	make -s -C "$scratch" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null 2>&1 || {
 		echo "$name: does not build"
 		status=1
 		rm -rf "$scratch"
 		continue
 	}
 	vm=0
-	DMIO_VM_TIMEOUT=300 "$top/qemu/run.sh" --kdir "$kdir" --name "mutant-$name" --quiet \
+	DMIO_VM_TIMEOUT=900 "$top/qemu/run.sh" --kdir "$kdir" --name "mutant-$name" --quiet \
 		--ko "$scratch/dmio.ko" --files "$scratch/kunit/dmio_kunit.ko" \
 		--script "$top/tests/kunit.sh" >/dev/null 2>&1 || vm=$?
 	mlog="$top/out/logs/mutant-$name.log"
