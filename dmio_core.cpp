@@ -376,6 +376,11 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
       if (!dmio_is_vmalloc(buf.vm) || !dmio_is_vmalloc(end) ||
           dmio_vmalloc_pages(buf.vm, pages, nullptr) != pages)
         return refuse("data is neither vmalloc'd nor linear RAM");
+      // An ioremap area ends with an unmapped guard page, so a range with
+      // no hole that holds any of its pages ends inside it: checking the
+      // last page (and the first) finds MMIO without a check per page.
+      if (!dmio_vmalloc_is_ram(buf.vm) || !dmio_vmalloc_is_ram(end))
+        return refuse("data is not RAM (ioremap'd?)");
       return 0;
     }
   }

@@ -395,33 +395,25 @@ unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
 			next = pmd_addr_end(a, end);
 			for (; a < next; a += PAGE_SIZE, pte++) {
 				pte_t v = ptep_get(pte);
-				struct page *page;
 
 				if (!pte_present(v))
 					return done;
-				page = dmio_ram_page(pte_pfn(v));
-				if (!page)
-					return done;
 				if (pages)
-					pages[done] = page;
+					pages[done] = pte_page(v);
 				done++;
 			}
 			continue;
 		case PG_LEVEL_2M:
-			first = dmio_ram_page(pmd_pfn(*(pmd_t *)pte) +
-					      ((a & ~PMD_MASK) >> PAGE_SHIFT));
+			first = pmd_page(*(pmd_t *)pte) + ((a & ~PMD_MASK) >> PAGE_SHIFT);
 			next = pmd_addr_end(a, end);
 			break;
 		case PG_LEVEL_1G:
-			first = dmio_ram_page(pud_pfn(*(pud_t *)pte) +
-					      ((a & ~PUD_MASK) >> PAGE_SHIFT));
+			first = pud_page(*(pud_t *)pte) + ((a & ~PUD_MASK) >> PAGE_SHIFT);
 			next = pud_addr_end(a, end);
 			break;
 		default:
 			return done;
 		}
-		if (!first)
-			return done;
 		done += dmio_leaf_pages(first, (next - a) >> PAGE_SHIFT, out);
 		a = next;
 	}
@@ -436,7 +428,7 @@ unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
 	for (done = 0; done < nr; done++) {
 		struct page *page = vmalloc_to_page(addr + done * PAGE_SIZE);
 
-		if (!page || !dmio_ram_page(page_to_pfn(page)))
+		if (!page)
 			break;
 		if (pages)
 			pages[done] = page;
@@ -444,6 +436,13 @@ unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
 	return done;
 }
 #endif
+
+int dmio_vmalloc_is_ram(const void *addr)
+{
+	unsigned long pfn = vmalloc_to_pfn(addr);
+
+	return pfn && dmio_ram_page(pfn);
+}
 
 struct page *dmio_virt_to_page(const void *addr)
 {

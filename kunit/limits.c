@@ -225,16 +225,13 @@ static void o_direct_shaped_write_to_two_4k_disks_sets_no_bits(struct kunit *tes
 	pages_free(pages, N);
 }
 
-static void block_with_a_virt_gap_inside_is_refused(struct kunit *test)
+/* A two-entry write to a disk of @cfg is refused before any I/O. */
+static void expect_refused_on(struct kunit *test,
+			      const struct testdisk_config *cfg,
+			      const unsigned int *offsets,
+			      const unsigned int *lens)
 {
-	static const struct testdisk_config cfg = {
-		.sectors = 8192, .logical_block_size = 4096,
-		.virt_boundary_mask = PAGE_SIZE - 1,
-	};
-	/* The second entry starts mid-page inside the first block. */
-	static const unsigned int offsets[] = { 0, 512 };
-	static const unsigned int lens[] = { 2048, 2048 };
-	struct testdisk *td = kunit_testdisk(test, &cfg);
+	struct testdisk *td = kunit_testdisk(test, cfg);
 	struct page **pages = pages_alloc(test, 2);
 	struct io_region where = region(testdisk_bdev(td), 0, 8);
 	unsigned long bits;
@@ -246,6 +243,19 @@ static void block_with_a_virt_gap_inside_is_refused(struct kunit *test)
 	pages_free(pages, 2);
 }
 
+static void block_with_a_virt_gap_inside_is_refused(struct kunit *test)
+{
+	static const struct testdisk_config cfg = {
+		.sectors = 8192, .logical_block_size = 4096,
+		.virt_boundary_mask = PAGE_SIZE - 1,
+	};
+	/* The second entry starts mid-page inside the first block. */
+	static const unsigned int offsets[] = { 0, 512 };
+	static const unsigned int lens[] = { 2048, 2048 };
+
+	expect_refused_on(test, &cfg, offsets, lens);
+}
+
 static void block_of_more_entries_than_segments_is_refused(struct kunit *test)
 {
 	static const struct testdisk_config cfg = {
@@ -253,16 +263,8 @@ static void block_of_more_entries_than_segments_is_refused(struct kunit *test)
 	};
 	static const unsigned int offsets[] = { 512, 0 };
 	static const unsigned int lens[] = { 3584, 512 };
-	struct testdisk *td = kunit_testdisk(test, &cfg);
-	struct page **pages = pages_alloc(test, 2);
-	struct io_region where = region(testdisk_bdev(td), 0, 8);
-	unsigned long bits;
 
-	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(1, &where, WRITE,
-					      entries(test, pages, offsets, lens, 2),
-					      &bits), -EINVAL);
-	KUNIT_EXPECT_EQ(test, testdisk_log_len(td), 0u);
-	pages_free(pages, 2);
+	expect_refused_on(test, &cfg, offsets, lens);
 }
 
 static void page_list_bios_fit_max_segments(struct kunit *test)

@@ -133,7 +133,13 @@ static void expect_issues_while_held(struct kunit *test, struct side_call *sc)
 			      "the call waited on an element it or a held bio owns");
 }
 
-static void multi_region_call_issues_with_one_call_element_left(struct kunit *test)
+/*
+ * With @owner's call pool drained to @left by held bios, a two-region
+ * write of this module's must still issue, and then complete.
+ */
+static void two_region_write_issues_while_drained(struct kunit *test,
+						  struct module *owner,
+						  unsigned int left)
 {
 	struct testdisk *held = kunit_testdisk(test, &small_disk);
 	struct async_result *results[64];
@@ -141,7 +147,7 @@ static void multi_region_call_issues_with_one_call_element_left(struct kunit *te
 	void *page = filled(test, 2 * PAGE_SIZE, 0x5a);
 	unsigned int n;
 
-	n = drain(test, held, THIS_MODULE, DMIO_POOL_CALLS, 1, results, page);
+	n = drain(test, held, owner, DMIO_POOL_CALLS, left, results, page);
 	sc->n = 2;
 	sc->where[0] = region(target(test), 0, 64);
 	sc->where[1] = region(target(test), 0, 64);
@@ -154,6 +160,11 @@ static void multi_region_call_issues_with_one_call_element_left(struct kunit *te
 	KUNIT_EXPECT_EQ(test, async_wait(test, sc->done), 0ul);
 	vfree(sc->data);
 	vfree(page);
+}
+
+static void multi_region_call_issues_with_one_call_element_left(struct kunit *test)
+{
+	two_region_write_issues_while_drained(test, THIS_MODULE, 1);
 }
 
 static void long_call_issues_with_one_call_element_left(struct kunit *test)
@@ -188,27 +199,10 @@ static char other_consumer;
 
 static void consumer_with_reserve_held_does_not_starve_another(struct kunit *test)
 {
-	struct testdisk *held = kunit_testdisk(test, &small_disk);
-	struct async_result *results[64];
-	struct side_call *sc = side_call(test, THIS_MODULE);
-	void *page = filled(test, 2 * PAGE_SIZE, 0x5a);
-	unsigned int n;
-
 	/* The other consumer's whole call reserve waits on the held disk. */
 	KUNIT_ASSERT_EQ(test, __dm_io_get(OTHER, 0), 0);
-	n = drain(test, held, OTHER, DMIO_POOL_CALLS, 0, results, page);
-	sc->n = 2;
-	sc->where[0] = region(target(test), 0, 64);
-	sc->where[1] = region(target(test), 0, 64);
-	sc->data = filled(test, 64 << SECTOR_SHIFT, 0xa5);
-	side_call_start(sc);
-	expect_issues_while_held(test, sc);
-	undrain(test, held, results, n);
-	wait_for_completion(&sc->issued);
-	KUNIT_EXPECT_EQ(test, async_wait(test, sc->done), 0ul);
+	two_region_write_issues_while_drained(test, OTHER, 0);
 	dmio_owner_gone(OTHER);
-	vfree(sc->data);
-	vfree(page);
 }
 
 static void reservations_are_per_consumer(struct kunit *test)

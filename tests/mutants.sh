@@ -44,7 +44,7 @@ mutants=(
 	# 6. hints refused
 	"hints-refused@dmio_core.cpp@s/DMIO_REQ_FUA \| DMIO_REQ_PREFLUSH \| kHints;/DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;/@o_direct_write_hints_pass_through"
 	# 7. MMIO taken for RAM; BUG on a buffer unmapped mid-call
-	"mmio-as-ram@dmio_shim.c@s/\tif \(!pfn_valid\(pfn\)\)\n\t\treturn NULL;\n\tpage = pfn_to_page\(pfn\);\n\treturn PageReserved\(page\) \? NULL : page;/\tpage = pfn_to_page(pfn);\n\treturn page;/@rejects_ioremapped_memory"
+	"mmio-as-ram@dmio_core.cpp@s/if \(!dmio_vmalloc_is_ram\(buf.vm\) \|\| !dmio_vmalloc_is_ram\(end\)\)/if (false)/@rejects_ioremapped_memory"
 	"bug-on-unmapped@dmio_core.cpp@s/if \(!batch_size_\) batch_\[0\] = nullptr;/if (!batch_size_) __builtin_trap();/@buffer_unmapped_mid_call_fails_the_rest"
 )
 

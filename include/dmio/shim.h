@@ -175,12 +175,16 @@ int dmio_is_vmalloc(const void *addr);
 int dmio_is_linear(const void *addr);
 /*
  * The pages behind up to @nr pages of vmalloc space from @addr's page, in
- * order, stopping at the first one that is unmapped or not RAM (ioremap'd
- * memory has no struct page to do I/O to): how many were found.  @pages
+ * order, stopping at the first unmapped one: how many were found.  @pages
  * may be NULL to only count.
  */
 unsigned long dmio_vmalloc_pages(const void *addr, unsigned long nr,
 				 struct page **pages);
+/*
+ * Is the mapped page at @addr RAM the page allocator manages?  ioremap'd
+ * MMIO has no struct page a bio could carry.
+ */
+int dmio_vmalloc_is_ram(const void *addr);
 struct page *dmio_virt_to_page(const void *addr);
 void dmio_flush_vmap(void *addr, unsigned long bytes);
 void dmio_invalidate_vmap(void *addr, unsigned long bytes);
