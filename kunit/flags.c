@@ -79,6 +79,20 @@ static void fua_reaches_every_bio_of_a_long_write(struct kunit *test)
 	vfree(buf);
 }
 
+/* FUA on an empty flush would only make a FUA-emulating device flush twice. */
+static void empty_flush_carries_no_fua(struct kunit *test)
+{
+	struct testdisk *td = kunit_testdisk(test, &cached);
+	struct io_region where = region(testdisk_bdev(td), 0, 0);
+	unsigned long bits;
+
+	KUNIT_ASSERT_EQ(test, dm_io_sync_vm(1, &where, WRITE | REQ_PREFLUSH | REQ_FUA,
+					    NULL, &bits), 0);
+	KUNIT_ASSERT_EQ(test, testdisk_log_len(td), 1u);
+	KUNIT_EXPECT_TRUE(test, testdisk_log(td, 0)->flags & REQ_PREFLUSH);
+	KUNIT_EXPECT_FALSE(test, testdisk_log(td, 0)->flags & REQ_FUA);
+}
+
 /* @rw is accepted, and its first bio reaches the disk with @want. */
 static void expect_flag_reaches_disk(struct kunit *test, int rw, blk_opf_t want)
 {
@@ -152,6 +166,7 @@ static struct kunit_case dmio_flags_cases[] = {
 	KUNIT_CASE(preflush_reaches_every_bio_of_a_long_write),
 	KUNIT_CASE(preflush_reaches_every_clone_of_a_multi_region_write),
 	KUNIT_CASE(fua_reaches_every_bio_of_a_long_write),
+	KUNIT_CASE(empty_flush_carries_no_fua),
 	KUNIT_CASE(o_direct_write_hints_pass_through),
 	KUNIT_CASE(background_hint_passes_through),
 	KUNIT_CASE(readahead_hint_passes_through_on_reads),
