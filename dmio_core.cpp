@@ -469,13 +469,11 @@ class Dispatcher {
 
   // Conservative: true unless the call surely fits one bio.
   bool several_bios() const {
-    const Limits &lim = plan_.lim;
-    if (c_.num_regions > 1 || !is_data_op(c_.op) || lim.blocks_span_pieces()) return true;
-    // A bio_vec entry holds at least a sector, and virt boundary gaps may
-    // end bios early; pages may start mid-page.
-    const unsigned long long vecs = ktl::min(DMIO_BIO_MAX_VECS, lim.max_segments);
-    if (c_.buf->kind == DMIO_BUFFER_BVEC) return lim.virt_boundary || plan_.longest.n > vecs;
-    return plan_.longest.bytes().n + DMIO_PAGE_SIZE > vecs * DMIO_PAGE_SIZE;
+    if (c_.num_regions > 1 || !is_data_op(c_.op) || plan_.lim.blocks_span_pieces()) return true;
+    // A bio_vec entry holds at least a sector; pages may start mid-page.
+    const Bytes one_bio = c_.buf->kind == DMIO_BUFFER_BVEC ? Sectors{DMIO_BIO_MAX_VECS}.bytes()
+                                                           : Bytes{kFullTable.n - DMIO_PAGE_SIZE};
+    return plan_.longest.bytes().n > one_bio.n;
   }
 
   // Forward progress.  A call takes bios from three pools, always in this
@@ -609,7 +607,10 @@ class Dispatcher {
   unsigned int max_vecs(Bytes want, unsigned int offset) const {
     const unsigned long long vecs =
         c_.buf->kind == DMIO_BUFFER_BVEC ? Sectors::of(want).n : pages_spanned(offset, want.n);
-    return ktl::min<unsigned long long>(ktl::min(DMIO_BIO_MAX_VECS, plan_.lim.max_segments), vecs);
+    const unsigned int table = plan_.lim.blocks_span_pieces()
+                                   ? ktl::min(DMIO_BIO_MAX_VECS, plan_.lim.max_segments)
+                                   : DMIO_BIO_MAX_VECS;
+    return ktl::min<unsigned long long>(table, vecs);
   }
 
   // Adds up to @want bytes of the buffer to @bio; fewer if its vector
@@ -619,19 +620,43 @@ class Dispatcher {
   // a block is cut back to the last boundary and the cursor with it.
   template <class Cursor>
   Bytes fill(struct bio *bio, Cursor &cursor, Bytes want) {
+    if (!plan_.lim.blocks_span_pieces()) return fill_pieces(bio, cursor, want);
+    return fill_blocks(bio, cursor, want);
+  }
+
+  // Blocks no larger than the pieces: every piece ends on a block
+  // boundary, so wherever the table fills, or the block layer later splits
+  // for its segment limits, the cut is a block boundary.
+  template <class Cursor>
+  Bytes fill_pieces(struct bio *bio, Cursor &cursor, Bytes want) {
+    Bytes added{0};
+    while (added.n < want.n) {
+      const Segment s = cursor.peek();
+      if (!s.page) {
+        lost_buffer();
+        break;
+      }
+      const unsigned int len = ktl::min<unsigned long long>(s.len, want.n - added.n);
+      if (!dmio_bio_add_page(bio, s.page, len, s.offset)) break;
+      cursor.advance(len);
+      added.n += len;
+    }
+    return added;
+  }
+
+  // Blocks larger than the pieces: the bio keeps within every device's
+  // segment limits itself (a split the block layer made could fall inside
+  // a block) and is cut back to the last block boundary it holds.
+  template <class Cursor>
+  Bytes fill_blocks(struct bio *bio, Cursor &cursor, Bytes want) {
     const Limits &lim = plan_.lim;
-    const bool cut = lim.blocks_span_pieces();
     Cursor at_block = cursor;
     Bytes added{0}, added_at_block{0};
     unsigned long segments = 0, prev_end = 0;
     while (added.n < want.n && segments < lim.max_segments) {
       const Segment s = cursor.peek();
       if (!s.page) {
-        if (!warned_unmapped.load(ktl::MemoryOrder::kRelaxed)) {
-          warned_unmapped.store(true, ktl::MemoryOrder::kRelaxed);
-          dmio_warn("a vmalloc buffer was unmapped during its I/O; failing the rest of the call");
-        }
-        cursor_lost_ = true;
+        lost_buffer();
         break;
       }
       if (added.n && lim.gap(prev_end, s.offset)) break;
@@ -642,20 +667,18 @@ class Dispatcher {
           ktl::min<unsigned long long>(ktl::min<unsigned long long>(s.len, fits), want.n - added.n);
       if (!dmio_bio_add_page(bio, s.page, len, s.offset)) break;
       segments += pages_spanned(s.offset, len);
-      if (cut) {
-        // The last block boundary so far, inside this piece or at its end.
-        const unsigned long long boundary = ktl::round_down(added.n + len, 1ULL * lim.block);
-        if (boundary > added.n) {
-          at_block = cursor;
-          at_block.advance(boundary - added.n);
-          added_at_block = {boundary};
-        }
+      // The last block boundary so far, inside this piece or at its end.
+      const unsigned long long boundary = ktl::round_down(added.n + len, 1ULL * lim.block);
+      if (boundary > added.n) {
+        at_block = cursor;
+        at_block.advance(boundary - added.n);
+        added_at_block = {boundary};
       }
       cursor.advance(len);
       added.n += len;
       prev_end = s.offset + len;
     }
-    if (cut && (added.n & (lim.block - 1)) && added.n < want.n) {
+    if ((added.n & (lim.block - 1)) && added.n < want.n) {
       // validate() made sure the bio's first block fits it: the cut
       // leaves at least that block.
       dmio_bio_set_size(bio, added_at_block.n);
@@ -663,6 +686,14 @@ class Dispatcher {
       added = added_at_block;
     }
     return added;
+  }
+
+  void lost_buffer() {
+    if (!warned_unmapped.load(ktl::MemoryOrder::kRelaxed)) {
+      warned_unmapped.store(true, ktl::MemoryOrder::kRelaxed);
+      dmio_warn("a vmalloc buffer was unmapped during its I/O; failing the rest of the call");
+    }
+    cursor_lost_ = true;
   }
 
   dmio_pools *const pools_;

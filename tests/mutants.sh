@@ -40,7 +40,7 @@ mutants=(
 	"table-per-page@dmio_mempool.cpp@s/div_up\(pages, 4\)/pages/@get_grows_and_put_shrinks_reservation"
 	# 5. entries refused unless whole blocks; bios not cut on block boundaries
 	"whole-block-entries@dmio_core.cpp@s/!blocks.add\(\*bv, used\)/(used \& (lim.block - 1))/@o_direct_shaped_entries_write_to_4k_virtio_disk"
-	"no-block-cut@dmio_core.cpp@s/const bool cut = lim.blocks_span_pieces\(\);/const bool cut = false;/@long_sub_block_write_cuts_bios_on_block_boundaries"
+	"no-block-cut@dmio_core.cpp@s/if \(!plan_.lim.blocks_span_pieces\(\)\) return fill_pieces/if (true) return fill_pieces/@long_sub_block_write_cuts_bios_on_block_boundaries"
 	# 6. hints refused
 	"hints-refused@dmio_core.cpp@s/DMIO_REQ_FUA \| DMIO_REQ_PREFLUSH \| kHints;/DMIO_REQ_FUA | DMIO_REQ_PREFLUSH;/@o_direct_write_hints_pass_through"
 	# 7. MMIO taken for RAM; BUG on a buffer unmapped mid-call
