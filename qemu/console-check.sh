@@ -13,7 +13,7 @@ log=$1
 # module), N (KUnit ran).  Anything else, W above all, is a failure.
 allowed_taint=$(((1 << 12) | (1 << 13) | (1 << 18)))
 
-problems=$(grep -nE 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DMIO-GUEST: kmemleak|unreferenced object|DMIO-GUEST: (insmod|rmmod) ' "$log" | head -20)
+problems=$(grep -nE 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|blocked for more than|DMIO-GUEST: kmemleak|unreferenced object|DMIO-GUEST: (insmod|rmmod) ' "$log" | head -20)
 status=$(sed -n 's/^DMIO-GUEST: exit \([0-9]*\)$/\1/p' "$log" | tail -1)
 taint=$(sed -n 's/^DMIO-GUEST: taint \([0-9]*\)$/\1/p' "$log" | tail -1)
 
