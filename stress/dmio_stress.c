@@ -1584,7 +1584,7 @@ static int run_starvation(void)
 	unsigned long t0 = jiffies;
 	unsigned int i, devs_ok = 1, before;
 	struct counters c;
-	bool ok;
+	bool ok, late;
 	int ret;
 
 	for (i = 0; i < S.ndevs; i++) {
@@ -1605,9 +1605,13 @@ static int run_starvation(void)
 		return ret;
 	ret = start_threads(starve_fn);
 	ok = wait_threads(false, t0 + bound * HZ) && !ret;
+	late = time_after(jiffies, t0 + bound * HZ);
+	if (late)
+		pr_err("%s: the calls took %u ms, more than the bound of %u s\n",
+		       S.tag, jiffies_to_msecs(jiffies - t0), bound);
 	if (ok && !stuck_any())
 		ret = unreserve(threads, before);
-	ok = ok && !ret;
+	ok = ok && !ret && !late;
 	sum(&c);
 	ok = ok && !stuck_any() && !c.mismatches && !c.lost && !c.doubled &&
 		!c.errors;
