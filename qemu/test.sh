@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: KUnit suites in one VM, end-to-end tests in
-# another, on the debug (KASAN, kmemleak, lockdep) test kernel.  Ends with
-# "N passed, N failed"; exits non-zero on any failure, kernel warning or
-# missing result.  Logs: out/logs/{kunit,e2e}.log.
+# another, the reliability harness (a minute of stress, starvation, fuzz,
+# load/unload loop) in a third, on the debug (KASAN, kmemleak, lockdep)
+# test kernel.  Ends with "N passed, N failed"; exits non-zero on any
+# failure, kernel warning or missing result.  Logs:
+# out/logs/{kunit,e2e,stress}.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -73,6 +75,27 @@ if [ -d "$DMIO_TOP/tests/e2e" ] && [ -f "$DMIO_TOP/mirror/dmio-mirror.ko" ]; the
 	log "end to end: done in $(($(date +%s) - start)) s"
 else
 	fail "end-to-end tests (tests/e2e, mirror/) not built"
+fi
+
+# ---- Reliability: stress, starvation, fuzz, load/unload (short form) ----
+# "make stress DURATION=600" is the long form of the same VM run.
+if [ -f "$DMIO_TOP/stress/dmio_stress.ko" ] && [ -f "$DMIO_TOP/mirror/dmio-mirror.ko" ]; then
+	start=$(date +%s)
+	set +e
+	"$DMIO_QEMU_DIR/stress.sh" --kdir "$kdir" --no-build --name stress --quiet \
+		--duration 60 --cases 2000 --rounds 50 |
+		sed -n '/^dmio-[a-z]*: /p' | while read -r line; do log "$line"; done
+	vm=${PIPESTATUS[0]}
+	set -e
+	slog="$DMIO_TOP/out/logs/stress.log"
+	# The guest script's own output: kernel messages cannot cut its lines.
+	while read -r verdict name; do
+		if [ "$verdict" = ok ]; then pass; else fail "$name"; fi
+	done < <(tr -d '\r' <"${slog%.log}.out" | sed -nE 's/^E2E (ok|not ok) (.*)$/\1 \2/p' | sed 's/^not ok/notok/')
+	[ $vm = 0 ] || fail "stress VM (exit $vm; see $slog)"
+	log "reliability: done in $(($(date +%s) - start)) s"
+else
+	fail "reliability harness (stress/, mirror/) not built"
 fi
 
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
