@@ -120,9 +120,13 @@ static struct block_device *target(struct kunit *test)
 	return testdisk_bdev(kunit_testdisk(test, &cfg));
 }
 
-/* The holding disk: a segment, so a page, a bio. */
+/*
+ * The holding disk: a segment, so a page, a bio - cut by dmio itself, as
+ * its blocks are larger than 512 bytes (so no split by the block layer
+ * takes elements of the queue's own pool).
+ */
 static const struct testdisk_config small_disk = {
-	.sectors = 8192, .max_segments = 1,
+	.sectors = 8192, .logical_block_size = 4096, .max_segments = 1,
 };
 
 /* The side call must return within ISSUE_TIMEOUT, while bios are held. */
@@ -238,7 +242,7 @@ static void buffer_unmapped_mid_call_fails_the_rest(struct kunit *test)
 {
 	/* 16 segments a bio: the call's first bio covers the mapped half. */
 	static const struct testdisk_config cfg = {
-		.sectors = 8192, .max_segments = 16,
+		.sectors = 8192, .logical_block_size = 4096, .max_segments = 16,
 	};
 	struct testdisk *held = kunit_testdisk(test, &small_disk);
 	struct testdisk *target = kunit_testdisk(test, &cfg);

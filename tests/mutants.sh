@@ -33,7 +33,7 @@ mutants=(
 	"clones-from-call-pool@dmio_shim.c@s/&pools->clones, bdev, 0, opf, src/&pools->calls, bdev, 0, opf, src/@multi_region_call_issues_with_one_call_element_left"
 	"chunks-from-call-pool@dmio_shim.c@s/&pools->chunks, bdev, nr_vecs, opf,/&pools->calls, bdev, nr_vecs, opf,/@long_call_issues_with_one_call_element_left"
 	# 2. one reserve for every consumer
-	"one-client@dmio_mempool.cpp@s/Client \*client_for\(dmio_owner_t owner\) \{/Client *client_for(dmio_owner_t owner) {\n  owner = nullptr;/@consumer_with_reserve_held_does_not_starve_another"
+	"one-client@dmio_mempool.cpp@s/if \(s.owner.load\(\) == owner\) return/if (s.owner.load()) return/@consumer_with_reserve_held_does_not_starve_another"
 	# 3. the flush on a call's first bio only
 	"flush-first-bio-only@dmio_core.cpp@s/dmio_bio_alloc\(pools_, where.bdev, vecs, opf,/dmio_bio_alloc(pools_, where.bdev, vecs, opf & ~DMIO_REQ_PREFLUSH,/@preflush_reaches_every_bio_of_a_long_write"
 	# 4. a vector table reserved per page
