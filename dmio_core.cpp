@@ -227,12 +227,15 @@ int refuse(const char *why) {
 struct Limits {
   unsigned int block = 512;         // largest logical block size
   unsigned int dma_mask = 0;        // union of the dma alignments
-  unsigned int max_segments = ~0U;  // smallest segment limit
-  unsigned long virt_boundary = 0;  // union of the virt boundary masks
+  unsigned int max_segments = ~0U;  // smallest segment limit, of devices with blocks > 512 bytes
+  unsigned long virt_boundary = 0;  // union of their virt boundary masks
 
   void add(const dmio_limits &l) {
     block = ktl::max(block, l.logical_block_size);
     dma_mask |= l.dma_alignment;
+    // A device with 512-byte blocks splits a bio at any piece boundary
+    // safely: its segment limits are its own business.
+    if (l.logical_block_size <= (1U << DMIO_SECTOR_SHIFT)) return;
     max_segments = ktl::min(max_segments, l.max_segments);
     virt_boundary |= l.virt_boundary;
   }

@@ -225,6 +225,37 @@ static void o_direct_shaped_write_to_two_4k_disks_sets_no_bits(struct kunit *tes
 	pages_free(pages, N);
 }
 
+/*
+ * A virt-boundary gap inside a 4 KiB block of one region is refused only
+ * if a device with such blocks has the boundary: a 512-byte-block device
+ * splits at the gap safely, so a mirror over both kinds takes the write.
+ */
+static void virt_gap_is_fine_where_the_boundary_device_has_small_blocks(struct kunit *test)
+{
+	static const struct testdisk_config big = {
+		.sectors = 8192, .logical_block_size = 4096,
+	};
+	static const struct testdisk_config gappy = {
+		.sectors = 8192, .virt_boundary_mask = PAGE_SIZE - 1,
+	};
+	static const unsigned int offsets[] = { 0, 512 };
+	static const unsigned int lens[] = { 2048, 2048 };
+	struct testdisk *a = kunit_testdisk(test, &big);
+	struct testdisk *b = kunit_testdisk(test, &gappy);
+	struct page **pages = pages_alloc(test, 2);
+	struct io_region where[2] = {
+		region(testdisk_bdev(a), 0, 8), region(testdisk_bdev(b), 0, 8),
+	};
+	unsigned long bits = ~0ul;
+
+	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(2, where, WRITE,
+					      entries(test, pages, offsets, lens, 2),
+					      &bits), 0);
+	KUNIT_EXPECT_EQ(test, bits, 0ul);
+	KUNIT_EXPECT_EQ(test, memcmp(testdisk_data(a), testdisk_data(b), 4096), 0);
+	pages_free(pages, 2);
+}
+
 /* A two-entry write to a disk of @cfg is refused before any I/O. */
 static void expect_refused_on(struct kunit *test,
 			      const struct testdisk_config *cfg,
@@ -289,6 +320,7 @@ static struct kunit_case dmio_limits_cases[] = {
 	KUNIT_CASE(vmalloc_buffer_off_block_boundary_writes_to_4k_disk),
 	KUNIT_CASE(o_direct_shaped_write_to_two_4k_disks_sets_no_bits),
 	KUNIT_CASE(block_with_a_virt_gap_inside_is_refused),
+	KUNIT_CASE(virt_gap_is_fine_where_the_boundary_device_has_small_blocks),
 	KUNIT_CASE(block_of_more_entries_than_segments_is_refused),
 	KUNIT_CASE(page_list_bios_fit_max_segments),
 	{}
