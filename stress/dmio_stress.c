@@ -411,6 +411,7 @@ struct actx {
 struct counters {
 	u64 calls, sync, async, bios, bytes, mismatches, lost, errors;
 	u64 injected, enomem, checked, refused, accepted, doubled;
+	u64 einval, bad_bits;	/* errors: valid calls refused, wrong bits */
 };
 
 struct call {
@@ -1146,6 +1147,8 @@ static void do_call(struct sthread *t, struct call *c)
 		t->n.sync++;
 	if (ret == -ENOMEM)
 		t->n.enomem++;
+	if (ret == -EINVAL)
+		t->n.einval++;
 	if (c->async ? ret : ret && ret != -EIO) {
 		t->n.errors++;
 		report(t, c, "returned %d", ret);
@@ -1194,6 +1197,7 @@ static void do_call(struct sthread *t, struct call *c)
 		}
 		if ((bits & known) != want) {
 			t->n.errors++;
+			t->n.bad_bits++;
 			report(t, c, "bits %#lx, expected %#lx (of known %#lx)",
 			       bits, want, known);
 		}
@@ -1464,6 +1468,8 @@ static void sum(struct counters *n)
 		n->errors += t->n.errors;
 		n->injected += t->n.injected;
 		n->enomem += t->n.enomem;
+		n->einval += t->n.einval;
+		n->bad_bits += t->n.bad_bits;
 		n->checked += t->n.checked;
 		n->doubled += t->n.doubled;
 		for (j = 0; j < NCTX; j++)
@@ -1567,10 +1573,11 @@ static int run_stress(void)
 	sum(&c);
 	ok = ok && !ret && !res_err && !c.mismatches && !c.lost && !c.doubled &&
 		!c.errors;
-	pr_info("dmio-stress: calls=%llu sync=%llu async=%llu bios≈%llu bytes=%llu injected_faults=%llu fail_toggles=%lld enomem=%llu checked_sectors=%llu mismatches=%llu lost_callbacks=%llu doubled_callbacks=%llu errors=%llu threads=%u seconds=%u elapsed=%u seed=%lu %s\n",
+	pr_info("dmio-stress: calls=%llu sync=%llu async=%llu bios≈%llu bytes=%llu injected_faults=%llu fail_toggles=%lld checked_sectors=%llu mismatches=%llu lost_callbacks=%llu doubled_callbacks=%llu errors=%llu (einval=%llu enomem=%llu wrong_bits=%llu) threads=%u seconds=%u elapsed=%u seed=%lu %s\n",
 		c.calls, c.sync, c.async, c.bios, c.bytes, c.injected,
-		(long long)atomic64_read(&S.toggles), c.enomem, c.checked,
-		c.mismatches, c.lost, c.doubled, c.errors + !!res_err + !!ret,
+		(long long)atomic64_read(&S.toggles), c.checked, c.mismatches,
+		c.lost, c.doubled, c.errors + !!res_err + !!ret, c.einval,
+		c.enomem, c.bad_bits,
 		n, seconds, jiffies_to_msecs(jiffies - t0) / 1000, seed,
 		ok ? "ok" : "FAILED");
 	if (stuck_any() || c.lost)
@@ -1615,10 +1622,10 @@ static int run_starvation(void)
 	sum(&c);
 	ok = ok && !stuck_any() && !c.mismatches && !c.lost && !c.doubled &&
 		!c.errors;
-	pr_info("dmio-starvation: calls=%llu sync=%llu async=%llu bytes=%llu threads=%u bound=%u elapsed_ms=%u enomem=%llu mismatches=%llu lost_callbacks=%llu doubled_callbacks=%llu errors=%llu seed=%lu %s\n",
+	pr_info("dmio-starvation: calls=%llu sync=%llu async=%llu bytes=%llu threads=%u bound=%u elapsed_ms=%u mismatches=%llu lost_callbacks=%llu doubled_callbacks=%llu errors=%llu (einval=%llu enomem=%llu wrong_bits=%llu) seed=%lu %s\n",
 		c.calls, c.sync, c.async, c.bytes, threads, bound,
-		jiffies_to_msecs(jiffies - t0), c.enomem, c.mismatches, c.lost,
-		c.doubled, c.errors, seed, ok ? "ok" : "FAILED");
+		jiffies_to_msecs(jiffies - t0), c.mismatches, c.lost, c.doubled,
+		c.errors, c.einval, c.enomem, c.bad_bits, seed, ok ? "ok" : "FAILED");
 	if (stuck_any() || c.lost)
 		pin();
 	return 0;

@@ -80,7 +80,7 @@ run_mode() {
 	[ $_rc = 0 ] && rmmod dmio_stress
 	_line=$(dmesg | grep -o "$_tag: [a-z_]*=.*" | tail -1)
 	echo "$_line"
-	say "$_part took $((_t1 - _t0)) s"
+	say "$_part took $((_t1 - _t0)) s; then $(grep -E '^(MemFree|SUnreclaim):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 	case "$_line" in
 	*" ok") [ $_rc = 0 ] && e2e_ok "$_part" && return 0 ;;
 	esac
