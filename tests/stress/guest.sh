@@ -17,6 +17,7 @@
 #   /dev/nbvb         null_blk, memory backed, virt_boundary: stress
 #   /dev/vda..vdd     virtio 64 MiB (vdd: 4 KiB blocks): stress
 #   /dev/mapper/slow0..3   dm-delay 20 ms over 4 brd each (ram8..23): starvation
+#   /dev/mapper/smir0..1   dmio-mirror over slow0+1, slow2+3: stacked starvation
 #   /dev/ram30..32    lifecycle
 e2e_lib=/tests/e2e/lib.sh
 # shellcheck source=../e2e/lib.sh
@@ -105,6 +106,21 @@ echo 100 >$FS/probability
 run_mode starvation dmio-starvation mode=starvation devices=$SLOW_DEVS \
 	threads="$STARVATION_THREADS" calls="$STARVATION_CALLS" \
 	bound="$STARVATION_BOUND" seed="$STRESS_SEED"
+# Stacked consumers: the same calls through dmio-mirror (a second client
+# of dmio, whose map function calls dmio inside the stress threads' bio
+# submissions, with their slab failing too) onto the slow devices.
+if insmod $M/dmio-mirror.ko &&
+	dmsetup create smir0 --table "0 131072 dmio-mirror 2 /dev/mapper/slow0 /dev/mapper/slow1" &&
+	dmsetup create smir1 --table "0 131072 dmio-mirror 2 /dev/mapper/slow2 /dev/mapper/slow3"; then
+	run_mode starvation_stacked dmio-starvation mode=starvation \
+		devices=/dev/mapper/smir0,/dev/mapper/smir1 \
+		threads="$STARVATION_THREADS" calls="$STARVATION_CALLS" \
+		bound="$STARVATION_BOUND" seed="$STRESS_SEED"
+else
+	e2e_not_ok starvation_stacked
+fi
+dm_remove smir0 smir1
+rmmod dmio_mirror 2>/dev/null
 echo 0 >$FS/probability
 run_mode fuzz dmio-fuzz mode=fuzz devices=$STRESS_DEVS cases="$FUZZ_CASES" \
 	seed="$STRESS_SEED"
