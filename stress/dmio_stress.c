@@ -93,6 +93,10 @@ static unsigned int cases = 2000;
 module_param(cases, uint, 0444);
 MODULE_PARM_DESC(cases, "fuzz: number of argument sets");
 
+static unsigned int first_case;
+module_param(first_case, uint, 0444);
+MODULE_PARM_DESC(first_case, "fuzz: run cases first_case .. cases - 1 (same seed: the same cases)");
+
 static int only_case = -1;
 module_param(only_case, int, 0444);
 MODULE_PARM_DESC(only_case, "fuzz: run only this case (same seed)");
@@ -2311,7 +2315,7 @@ static void fuzz_one(unsigned int id)
 
 static int run_fuzz(void)
 {
-	unsigned int i, first = 0, last = cases, extra = 0;
+	unsigned int i, first = min(first_case, cases), last = cases, extra = 0;
 	unsigned long t0 = jiffies;
 	int ret;
 
@@ -2331,6 +2335,8 @@ static int run_fuzz(void)
 	for (i = 0; i < cases; i++)
 		init_completion(&F.ctx[i].done);
 	for (i = first; i < last && !F.n.lost; i++) {
+		if (i > first && !(i % 1000))
+			pr_info("dmio-fuzz: at case %u, %llu violations\n", i, F.violations);
 		fuzz_one(i);
 		cond_resched();
 	}
