@@ -66,7 +66,8 @@ stress: modules
 
 C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c stress/*.c)) \
 	$(wildcard kunit/*.h) \
-	include/dmio/dm-io.h include/dmio/shim.h include/dmio/testing.h
+	include/dmio/dm-io.h include/dmio/shim.h include/dmio/testing.h \
+	include/dmio/compat.h
 CXX_SOURCES := $(wildcard *.cpp) dmio_mempool.h include/dmio/ktl.h
 
 check:

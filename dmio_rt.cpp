@@ -19,4 +19,6 @@ void operator delete(void *p, size_t) noexcept { dmio_kfree(p); }
 void operator delete[](void *p, size_t) noexcept { dmio_kfree(p); }
 
 // Called if a pure virtual function is ever reached through a vtable.
+// Declared first: 6.12's flags carry -Wmissing-declarations.
+extern "C" void __cxa_pure_virtual();
 extern "C" void __cxa_pure_virtual() { __builtin_trap(); }

@@ -24,6 +24,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
+#include <dmio/compat.h>
 #include <dmio/dm-io.h>
 #include <dmio/shim.h>
 #include <dmio/testing.h>
@@ -69,15 +70,8 @@ static void dmio_check_mirrors(void)
 	BUILD_BUG_ON(DMIO_OP_WRITE != REQ_OP_WRITE);
 	BUILD_BUG_ON(DMIO_OP_DISCARD != REQ_OP_DISCARD);
 	BUILD_BUG_ON(DMIO_OP_WRITE_ZEROES != REQ_OP_WRITE_ZEROES);
-	BUILD_BUG_ON(DMIO_REQ_SYNC != REQ_SYNC);
-	BUILD_BUG_ON(DMIO_REQ_META != REQ_META);
-	BUILD_BUG_ON(DMIO_REQ_PRIO != REQ_PRIO);
-	BUILD_BUG_ON(DMIO_REQ_IDLE != REQ_IDLE);
-	BUILD_BUG_ON(DMIO_REQ_FUA != REQ_FUA);
-	BUILD_BUG_ON(DMIO_REQ_PREFLUSH != REQ_PREFLUSH);
-	BUILD_BUG_ON(DMIO_REQ_RAHEAD != REQ_RAHEAD);
-	BUILD_BUG_ON(DMIO_REQ_BACKGROUND != REQ_BACKGROUND);
-	BUILD_BUG_ON(DMIO_REQ_NOUNMAP != REQ_NOUNMAP);
+	/* The flags are translated (compat.h); UNKNOWN is no kernel flag. */
+	BUILD_BUG_ON(DMIO_REQ_UNKNOWN & DMIO_COMPAT_KNOWN);
 	BUILD_BUG_ON(sizeof(dmio_sector_t) != sizeof(sector_t));
 	BUILD_BUG_ON(DMIO_EIO != EIO || DMIO_ENOMEM != ENOMEM ||
 		     DMIO_EINVAL != EINVAL);
@@ -114,8 +108,8 @@ static int dmio_sync(struct module *owner, unsigned int num_regions,
 		     const struct dmio_buffer *buf, unsigned long *error_bits)
 {
 	return dmio_core_sync(owner, num_regions,
-			      (const struct dmio_region *)where, rw, buf,
-			      error_bits);
+			      (const struct dmio_region *)where,
+			      dmio_opf_to_core(rw), buf, error_bits);
 }
 
 static int dmio_async(struct module *owner, unsigned int num_regions,
@@ -124,8 +118,8 @@ static int dmio_async(struct module *owner, unsigned int num_regions,
 		      void *context)
 {
 	return dmio_core_async(owner, num_regions,
-			       (const struct dmio_region *)where, rw, buf, fn,
-			       context);
+			       (const struct dmio_region *)where,
+			       dmio_opf_to_core(rw), buf, fn, context);
 }
 
 /* dm_io_sync() of <dmio/dm-io.h>, for the module @owner. */
@@ -727,7 +721,7 @@ static struct bio *dmio_alloc(struct dmio_pools *pools, struct bio_set *bs,
 			      struct block_device *bdev, unsigned int nr_vecs,
 			      unsigned int opf, struct bio *src)
 {
-	blk_opf_t op = (__force blk_opf_t)opf;
+	blk_opf_t op = dmio_opf_to_kernel(opf);
 	struct bio *bio;
 
 	if (current->bio_list && (!bio_list_empty(&current->bio_list[0]) ||
@@ -781,7 +775,7 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 {
 	struct bio *clone = dmio_alloc(pools, &pools->clones, bdev, 0, opf, src);
 
-	clone->bi_opf = (__force blk_opf_t)opf;
+	clone->bi_opf = dmio_opf_to_kernel(opf);
 	bio_get(src);
 	dmio_bio_tag(clone, sector, owner, region, src);
 	return clone;

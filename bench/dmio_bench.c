@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/dm-io.h>
+#include <dmio/compat.h>
 #include <dmio/dm-io.h>
 
 #define BENCH_DEVS	8
@@ -54,7 +55,7 @@ MODULE_PARM_DESC(warmup, "untimed calls per path before timing");
 
 /* One set of buffers and devices, shared by all three paths. */
 struct bench {
-	struct block_device *bdev[BENCH_DEVS];
+	struct dmio_bdev_ref dev[BENCH_DEVS];
 	struct dm_io_client *client;
 	struct page *pages[MULTI_PAGES];
 	struct page_list pl;		/* pages[0], for the 4 KiB read */
@@ -73,7 +74,7 @@ static int raw_read(struct bench *b, void *vbuf, struct page *page,
 	unsigned int i;
 	int ret;
 
-	bio = bio_alloc(b->bdev[0], nr, REQ_OP_READ, GFP_NOIO);
+	bio = bio_alloc(b->dev[0].bdev, nr, REQ_OP_READ, GFP_NOIO);
 	bio->bi_iter.bi_sector = 0;
 	for (i = 0; i < nr; i++) {
 		struct page *p = vbuf ? vmalloc_to_page(vbuf + i * PAGE_SIZE) : page;
@@ -128,7 +129,7 @@ static int raw_write_64k_x8(struct bench *b)
 
 	init_completion(&f.done);
 	for (d = 0; d < BENCH_DEVS; d++) {
-		struct bio *bio = bio_alloc(b->bdev[d], MULTI_PAGES,
+		struct bio *bio = bio_alloc(b->dev[d].bdev, MULTI_PAGES,
 					    REQ_OP_WRITE | REQ_SYNC, GFP_NOIO);
 
 		bio->bi_iter.bi_sector = 0;
@@ -168,7 +169,7 @@ static int kernel_io(struct bench *b, blk_opf_t opf, struct dm_io_memory *mem,
 	int ret;
 
 	for (i = 0; i < num_regions; i++) {
-		where[i].bdev = b->bdev[i];
+		where[i].bdev = b->dev[i].bdev;
 		where[i].sector = 0;
 		where[i].count = count;
 	}
@@ -213,7 +214,7 @@ static void dmio_regions(struct bench *b, struct io_region *where,
 	unsigned int i;
 
 	for (i = 0; i < num_regions; i++) {
-		where[i].bdev = b->bdev[i];
+		where[i].bdev = b->dev[i].bdev;
 		where[i].sector = 0;
 		where[i].count = count;
 	}
@@ -329,8 +330,8 @@ static void bench_free(struct bench *b)
 	unsigned int i;
 
 	for (i = 0; i < BENCH_DEVS; i++)
-		if (!IS_ERR_OR_NULL(b->bdev[i]))
-			blkdev_put(b->bdev[i], FMODE_READ | FMODE_WRITE);
+		if (b->dev[i].bdev)
+			dmio_bdev_close(&b->dev[i]);
 	if (b->client)
 		dm_io_client_destroy(b->client);
 	for (i = 0; i < MULTI_PAGES; i++)
@@ -349,14 +350,12 @@ static struct bench *bench_alloc(void)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < BENCH_DEVS; i++) {
 		char *path = kasprintf(GFP_KERNEL, "%s%u", dev_prefix, i);
+		int ret;
 
 		if (!path)
 			goto nomem;
-		b->bdev[i] = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE,
-						NULL);
-		if (IS_ERR(b->bdev[i])) {
-			int ret = PTR_ERR(b->bdev[i]);
-
+		ret = dmio_bdev_open_path(path, &b->dev[i]);
+		if (ret) {
 			pr_err("BENCH cannot open %s: %d\n", path, ret);
 			kfree(path);
 			bench_free(b);

@@ -25,20 +25,18 @@ void fixture_exit(struct kunit *test)
 	struct fixture *f = test->priv;
 
 	while (f->nr)
-		blkdev_put(f->bdev[--f->nr], FMODE_READ | FMODE_WRITE);
+		dmio_bdev_close(&f->dev[--f->nr]);
 }
 
 struct block_device *dev(struct kunit *test, const char *path)
 {
 	struct fixture *f = test->priv;
-	struct block_device *bdev;
+	int r;
 
 	KUNIT_ASSERT_LT(test, f->nr, MAX_DEVS);
-	bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE, NULL);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(bdev), "cannot open %s: %ld",
-			       path, PTR_ERR(bdev));
-	f->bdev[f->nr++] = bdev;
-	return bdev;
+	r = dmio_bdev_open_path(path, &f->dev[f->nr]);
+	KUNIT_ASSERT_EQ_MSG(test, r, 0, "cannot open %s: %d", path, r);
+	return f->dev[f->nr++].bdev;
 }
 
 struct block_device *ram(struct kunit *test, unsigned int n)

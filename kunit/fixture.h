@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include <dmio/compat.h>
 #include <dmio/dm-io.h>
 
 #define RAM(n) "/dev/ram" #n
@@ -27,7 +28,7 @@
 #define FAIL_MAKE_REQUEST "/dev/ram71"	/* every bio fails */
 #define DM_ERROR "/dev/mapper/dmio_err"
 #define NB_MEM "/dev/nbmem"		/* discard */
-#define NB_4K "/dev/nb4k"		/* 4096-byte logical blocks */
+#define NB_4K "/dev/nb4k"		/* 4096-byte logical blocks, no discard */
 #define NB_BAD "/dev/nbbad"		/* sectors 0-2047 fail */
 #define NB_CACHE "/dev/nbcache"		/* volatile cache: flushes counted */
 #define VD_ZEROES "/dev/vda"		/* virtio: write-zeroes */
@@ -40,7 +41,7 @@
 /* ---- Devices: opened per test, closed by the suite's exit ---- */
 
 struct fixture {
-	struct block_device *bdev[MAX_DEVS];
+	struct dmio_bdev_ref dev[MAX_DEVS];
 	unsigned int nr;
 };
 

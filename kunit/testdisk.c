@@ -17,11 +17,13 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include <dmio/compat.h>
+
 #include "testdisk.h"
 
 struct testdisk {
 	struct gendisk *disk;
-	struct block_device *bdev;
+	struct dmio_bdev_ref dev;
 	void *data;
 	int id;
 	bool failing;
@@ -164,8 +166,6 @@ static bool testdisk_config_ok(const struct testdisk_config *cfg,
 struct testdisk *testdisk_create(const struct testdisk_config *cfg)
 {
 	unsigned int lbs = cfg->logical_block_size ?: SECTOR_SIZE;
-	struct block_device *bdev;
-	struct request_queue *q;
 	struct testdisk *td;
 	int r;
 
@@ -188,35 +188,30 @@ struct testdisk *testdisk_create(const struct testdisk_config *cfg)
 		r = td->id;
 		goto out_free;
 	}
-	td->disk = blk_alloc_disk(NUMA_NO_NODE);
-	if (!td->disk)
+	td->disk = dmio_alloc_disk(&(struct dmio_disk_limits){
+		.logical_block_size = lbs,
+		.max_hw_sectors = cfg->max_hw_sectors,
+		.max_segments = cfg->max_segments,
+		.virt_boundary_mask = cfg->virt_boundary_mask,
+		.write_cache = cfg->write_cache,
+	});
+	if (IS_ERR(td->disk)) {
+		r = PTR_ERR(td->disk);
 		goto out_ida;
+	}
 
 	td->disk->fops = &testdisk_fops;
 	td->disk->private_data = td;
 	td->disk->flags |= GENHD_FL_NO_PART;
 	snprintf(td->disk->disk_name, DISK_NAME_LEN, "dmiotd%d", td->id);
 	set_capacity(td->disk, cfg->sectors);
-	q = td->disk->queue;
-	blk_queue_logical_block_size(q, lbs);
-	blk_queue_physical_block_size(q, lbs);
-	blk_queue_max_hw_sectors(q, cfg->max_hw_sectors ?: BLK_DEF_MAX_SECTORS);
-	if (cfg->max_segments)
-		blk_queue_max_segments(q, cfg->max_segments);
-	if (cfg->virt_boundary_mask)
-		blk_queue_virt_boundary(q, cfg->virt_boundary_mask);
-	blk_queue_write_cache(q, cfg->write_cache, cfg->write_cache);
 
 	r = add_disk(td->disk);
 	if (r)
 		goto out_put_disk;
-	bdev = blkdev_get_by_dev(disk_devt(td->disk), FMODE_READ | FMODE_WRITE,
-				 NULL);
-	if (IS_ERR(bdev)) {
-		r = PTR_ERR(bdev);
+	r = dmio_bdev_open_dev(disk_devt(td->disk), &td->dev);
+	if (r)
 		goto out_del_disk;
-	}
-	td->bdev = bdev;
 	return td;
 
 out_del_disk:
@@ -237,7 +232,7 @@ void testdisk_destroy(struct testdisk *td)
 	if (IS_ERR_OR_NULL(td))
 		return;
 	testdisk_release(td);
-	blkdev_put(td->bdev, FMODE_READ | FMODE_WRITE);
+	dmio_bdev_close(&td->dev);
 	del_gendisk(td->disk);
 	put_disk(td->disk);
 	ida_free(&testdisk_ida, td->id);
@@ -268,7 +263,7 @@ struct testdisk *kunit_testdisk(struct kunit *test,
 
 struct block_device *testdisk_bdev(struct testdisk *td)
 {
-	return td->bdev;
+	return td->dev.bdev;
 }
 
 void *testdisk_data(struct testdisk *td)

@@ -2,7 +2,7 @@
 # Guest script of the KUnit run: make the devices the suites expect, then
 # load the test module (its suites run at load time and print KTAP).
 #
-#   /dev/ram0..63     brd, 16 MiB, 512-byte blocks: no discard, no zeroing
+#   /dev/ram0..63     brd, 16 MiB, 512-byte blocks (discard only on 6.12)
 #   /dev/ram70        behind dmio_slow (dm-delay, 300 ms)
 #   /dev/ram71        fails every bio (fail_make_request)
 #   /dev/nbmem        null_blk, memory backed, discard

@@ -38,7 +38,11 @@ struct dmio_pools;	/* a client's bio_sets and rescuer (the shim's) */
 #define DMIO_ENOMEM 12
 #define DMIO_EINVAL 22
 
-/* blk_opf_t: the operation in the low bits, flags above. */
+/*
+ * Operation and flags in the core's own encoding: the operation in the low
+ * bits as in blk_opf_t, the flags at their 6.1 bit positions.  The shim
+ * translates from and to the running kernel's blk_opf_t (compat.h).
+ */
 #define DMIO_OP_MASK 0xffu
 #define DMIO_OP_READ 0u
 #define DMIO_OP_WRITE 1u
@@ -53,6 +57,7 @@ struct dmio_pools;	/* a client's bio_sets and rescuer (the shim's) */
 #define DMIO_REQ_RAHEAD (1u << 19)
 #define DMIO_REQ_BACKGROUND (1u << 20)
 #define DMIO_REQ_NOUNMAP (1u << 27)
+#define DMIO_REQ_UNKNOWN (1u << 31) /* a kernel flag the core does not know */
 
 /* Mirrors of struct io_region, struct page_list and struct bio_vec. */
 struct dmio_region {
