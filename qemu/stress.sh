@@ -4,11 +4,13 @@
 # (tests/stress/guest.sh, tests/stress/lifecycle.sh).
 #
 #   qemu/stress.sh [--kdir DIR] [--no-build] [--duration SECONDS]
-#                  [--cases N] [--rounds N] [--seed N] [--name NAME] [--quiet]
+#                  [--cases N] [--first-case N] [--rounds N] [--seed N]
+#                  [--name NAME] [--quiet]
 #
 # --duration: seconds of stress (600); --cases: fuzz cases (20000 for long
-# runs, i.e. when --duration >= 300, else 2000); --rounds: load/unload
-# rounds (50); --seed: 0 picks one per run (printed).  The VM has 4 CPUs
+# runs, i.e. when --duration >= 300, else 2000); --first-case: run only
+# the fuzz cases from N on (the same seed makes the same cases); --rounds:
+# load/unload rounds (50); --seed: 0 picks one per run (printed).  The VM has 4 CPUs
 # unless DMIO_VM_SMP says otherwise.  Prints the modules' result lines,
 # each part's "E2E ok|not ok" line and time; exits non-zero when a part
 # failed or the console shows a kernel problem.  Logs: out/logs/NAME.log
@@ -16,13 +18,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir="" build=1 duration=600 cases="" rounds=50 seed=0 name=stress quiet=0
+kdir="" build=1 duration=600 cases="" first=0 rounds=50 seed=0 name=stress quiet=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kdir) kdir=$2; shift 2 ;;
 	--no-build) build=0; shift ;;
 	--duration) duration=$2; shift 2 ;;
 	--cases) cases=$2; shift 2 ;;
+	--first-case) first=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
@@ -47,6 +50,7 @@ cat >"$work/stress.sh" <<GUEST
 STRESS_SECONDS=$duration
 STRESS_SEED=$seed
 FUZZ_CASES=$cases
+FUZZ_FIRST=$first
 LIFECYCLE_ROUNDS=$rounds
 . /tests/stress/guest.sh
 GUEST

@@ -58,6 +58,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/vmstat.h>
 #include <linux/dm-io.h>
 #include <dmio/dm-io.h>
 
@@ -2336,7 +2337,11 @@ static int run_fuzz(void)
 		init_completion(&F.ctx[i].done);
 	for (i = first; i < last && !F.n.lost; i++) {
 		if (i > first && !(i % 1000))
-			pr_info("dmio-fuzz: at case %u, %llu violations\n", i, F.violations);
+			pr_info("dmio-fuzz: at case %u, %llu violations, unreclaimable slab %lu kB, free %lu kB\n",
+				i, F.violations,
+				global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) <<
+				(PAGE_SHIFT - 10),
+				global_zone_page_state(NR_FREE_PAGES) << (PAGE_SHIFT - 10));
 		fuzz_one(i);
 		cond_resched();
 	}
