@@ -4,7 +4,9 @@
 # this machine; the verdict is cached per machine and kernel.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-kdir=$1
+kdir=$1	# a kernel build tree, or a kernel image (a stock kernel)
+image=$kdir/arch/x86/boot/bzImage
+[ -f "$kdir" ] && image=$kdir
 
 case ${DMIO_ACCEL:-} in kvm|tcg) echo "$DMIO_ACCEL"; exit 0 ;; esac
 if ! [ -w /dev/kvm ]; then echo tcg; exit 0; fi
@@ -23,7 +25,7 @@ chmod +x "$work/root/init"
 result=tcg
 if timeout --kill-after=5 30 qemu-system-x86_64 -accel kvm -cpu host -m 512M \
 	-nodefaults -display none -no-reboot -serial stdio \
-	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$work/probe.cpio" \
+	-kernel "$image" -initrd "$work/probe.cpio" \
 	-append "console=ttyS0 panic=-1" </dev/null 2>/dev/null | grep -q DMIO-KVM-OK; then
 	result=kvm
 fi

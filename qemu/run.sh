@@ -6,9 +6,12 @@
 #
 #   qemu/run.sh --ko "dmio.ko x.ko" --script t.sh [--files "y.ko"]
 #               [--kdir DIR] [--name NAME] [--quiet] [--timeout SECONDS]
+#               [--bzimage FILE] [--append ARGS]
 #
 # --ko modules are loaded in order before the script; --files are only
-# copied to /modules in the guest.  The console log is kept in
+# copied to /modules in the guest.  --bzimage boots that kernel image
+# instead of the one in --kdir (qemu/stock-test.sh: a stock kernel);
+# --append adds to the kernel command line.  The console log is kept in
 # out/logs/NAME.log, the script's own output alone in out/logs/NAME.out.
 # DMIO_ACCEL=kvm|tcg forces the accelerator.
 # DMIO_VM_SMP sets the CPU count (default 2); DMIO_QEMU_EXTRA is appended to
@@ -17,6 +20,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ko="" files="" script="" kdir="" name="vm" quiet=0 timeout=${DMIO_VM_TIMEOUT:-900}
+bzimage="" append=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--ko) ko=$2; shift 2 ;;
@@ -26,11 +30,16 @@ while [ $# -gt 0 ]; do
 	--name) name=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	--bzimage) bzimage=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
 	*) die "unknown argument '$1'" ;;
 	esac
 done
 [ -n "$script" ] && [ -f "$script" ] || die "--script: no such file '$script'"
-[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug)
+if [ -z "$bzimage" ]; then
+	[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug)
+	bzimage=$kdir/arch/x86/boot/bzImage
+fi
 "$DMIO_QEMU_DIR/deps.sh"
 
 logdir="$DMIO_TOP/out/logs"
@@ -68,7 +77,7 @@ for d in a b c d; do
 done
 
 # ---- accelerator: KVM only where a probe boot has worked on this machine ----
-accel=$("$DMIO_QEMU_DIR/accel.sh" "$kdir")
+accel=$("$DMIO_QEMU_DIR/accel.sh" "${kdir:-$bzimage}")
 smp=${DMIO_VM_SMP:-2}
 # One CPU needs no multi-threaded TCG, and -icount refuses it.
 tcg_thread=multi
@@ -83,12 +92,12 @@ read -ra qemu_extra <<<"${DMIO_QEMU_EXTRA:-}"
 # whose AML loop runs into ACPI's 30 s loop timeout once per virtio disk
 # on the debug kernel under TCG: two minutes of every boot.  (virtio uses
 # MSI-X either way.)
-cmdline="console=ttyS0 printk.time=0 pci=noacpi panic=-1 brd.rd_nr=72 brd.rd_size=16384"
+cmdline="console=ttyS0 printk.time=0 pci=noacpi panic=-1 brd.rd_nr=72 brd.rd_size=16384${append:+ $append}"
 [ $quiet = 1 ] || log "booting $name ($accel); console log: $log"
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
 	-m 2G -smp "$smp" -nodefaults -display none -no-reboot \
-	-serial stdio -serial "file:$logdir/$name.out" -kernel "$kdir/arch/x86/boot/bzImage" \
+	-serial stdio -serial "file:$logdir/$name.out" -kernel "$bzimage" \
 	-initrd "$work/initrd.gz" -append "$cmdline" "${drives[@]}" "${qemu_extra[@]}" \
 	</dev/null | sed -u 's/\r$//' | if [ $quiet = 1 ]; then cat >"$log"; else tee "$log"; fi
 set -e
