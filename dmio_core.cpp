@@ -134,7 +134,8 @@ class PageListCursor {
 
 class BvecCursor {
  public:
-  explicit BvecCursor(const dmio_bvec *bv) : bv_(bv) {}
+  // @done: bytes of the first entry already used (a bio's bi_bvec_done).
+  BvecCursor(const dmio_bvec *bv, unsigned int done) : bv_(bv), done_(done) {}
   Segment peek() const { return {bv_->page, bv_->offset + done_, bv_->len - done_}; }
   // A table fills an entry at a time, wherever the data starts in a page.
   unsigned int offset() const { return 0; }
@@ -148,7 +149,7 @@ class BvecCursor {
 
  private:
   const dmio_bvec *bv_;
-  unsigned int done_ = 0;
+  unsigned int done_;
 };
 
 // Page offset of a kernel virtual address.
@@ -212,6 +213,13 @@ struct Call {
   unsigned int op;
   unsigned int flags;
   const dmio_buffer *buf;
+  // The modern face keeps dm_io()'s promises: a call the kernel's dm-io
+  // would carry out is never refused - a region it would send to the
+  // block layer only to fail there fails here, unissued - no regions is
+  // a call that completes at once, and a region with nothing to do (count
+  // 0, no flush) is not looked at.
+  bool dm_io_semantics = false;
+  unsigned short ioprio = 0;
 };
 
 constexpr bool is_data_op(unsigned int op) { return op == DMIO_OP_READ || op == DMIO_OP_WRITE; }
@@ -251,13 +259,29 @@ struct Limits {
 
 // Everything about a call that validation learns and dispatch needs.
 struct Plan {
-  Sectors longest{0};  // data to move: the largest region
-  Limits lim;          // of the regions with data
+  Sectors longest{0};        // data to move: the largest region
+  Limits lim;                // of the regions with data
+  unsigned long failed = 0;  // regions failed unissued (dm_io_semantics)
 };
+
+// A region no bio can be issued for: the call is refused - or, under
+// dm_io_semantics, the region fails alone, unissued, as dm-io's bio for it
+// would fail in the block layer.
+template <class... Args>
+int bad_region(const Call &c, Plan *plan, RegionIndex r, const char *fmt, Args... args) {
+  if (!c.dm_io_semantics) {
+    dmio_reject(fmt, args...);
+    return -DMIO_EINVAL;
+  }
+  dmio_region_failed(fmt, args...);
+  plan->failed |= r.bit();
+  return 0;
+}
 
 int check_regions(const Call &c, Plan *plan) {
   for (unsigned int i = 0; i < c.num_regions; i++) {
     const dmio_region &r = c.where[i];
+    if (c.dm_io_semantics && !r.count && !(c.flags & DMIO_REQ_PREFLUSH)) continue;
     if (!r.bdev) {
       dmio_reject("region %u has no block device", i);
       return -DMIO_EINVAL;
@@ -266,15 +290,21 @@ int check_regions(const Call &c, Plan *plan) {
     dmio_bdev_limits(r.bdev, &lim);
     const dmio_sector_t lbs_sectors = lim.logical_block_size >> DMIO_SECTOR_SHIFT;
     if ((r.sector | r.count) & (lbs_sectors - 1)) {
-      dmio_reject("region %u (sector %llu, count %llu) is not aligned to its %u-byte blocks", i,
-                  r.sector, r.count, lim.logical_block_size);
-      return -DMIO_EINVAL;
+      if (int e = bad_region(c, plan, {i},
+                             "region %u (sector %llu, count %llu) is not aligned to its %u-byte "
+                             "blocks",
+                             i, r.sector, r.count, lim.logical_block_size))
+        return e;
+      continue;
     }
     const dmio_sector_t size = dmio_bdev_sectors(r.bdev);
     if (r.sector > size || r.count > size - r.sector) {
-      dmio_reject("region %u (sector %llu, count %llu) ends past its device (%llu sectors)", i,
-                  r.sector, r.count, size);
-      return -DMIO_EINVAL;
+      if (int e = bad_region(c, plan, {i},
+                             "region %u (sector %llu, count %llu) ends past its device (%llu "
+                             "sectors)",
+                             i, r.sector, r.count, size))
+        return e;
+      continue;
     }
     if (!r.count) continue;
     plan->longest = {ktl::max(plan->longest.n, r.count)};
@@ -336,6 +366,8 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
     return lim.blocks_span_pieces() && (start & (lim.block - 1)) && lim.max_segments < 2;
   };
   Bytes need = plan.longest.bytes();
+  if (buf.bytes && need.n > buf.bytes)
+    return refuse("the buffer holds less than the largest region");
   switch (buf.kind) {
     case DMIO_BUFFER_PAGE_LIST: {
       if (buf.offset & dma_mask) return refuse("page offset breaks the devices' dma alignment");
@@ -351,12 +383,14 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
     case DMIO_BUFFER_BVEC: {
       if (!buf.bvec) return refuse("bio_vec array is NULL");
       BlockCheck blocks(lim);
-      for (const dmio_bvec *bv = buf.bvec; need.n; bv++) {
-        if (!bv->page || !bv->len) return refuse("bio_vec array holds an empty entry");
-        if ((bv->offset | bv->len) & dma_mask)
+      unsigned int done = buf.offset;
+      for (const dmio_bvec *bv = buf.bvec; need.n; bv++, done = 0) {
+        if (!bv->page || bv->len <= done) return refuse("bio_vec array holds an empty entry");
+        const dmio_bvec rest = {bv->page, bv->len - done, bv->offset + done};
+        if ((rest.offset | rest.len) & dma_mask)
           return refuse("bio_vec entry breaks 512-byte or the devices' dma alignment");
-        const unsigned long long used = ktl::min<unsigned long long>(need.n, bv->len);
-        if (lim.blocks_span_pieces() && !blocks.add(*bv, used)) {
+        const unsigned long long used = ktl::min<unsigned long long>(need.n, rest.len);
+        if (lim.blocks_span_pieces() && !blocks.add(rest, used)) {
           dmio_reject("bio_vec entries make a %u-byte block no bio can carry (%u segments)",
                       lim.block, lim.max_segments);
           return -DMIO_EINVAL;
@@ -391,6 +425,7 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
 }
 
 int validate(const Call &c, Plan *plan) {
+  if (c.dm_io_semantics && c.num_regions == 0) return 0;
   if (c.num_regions == 0 || c.num_regions > DMIO_MAX_REGIONS) {
     dmio_reject("%u regions (allowed: 1 to %u)", c.num_regions, DMIO_MAX_REGIONS);
     return -DMIO_EINVAL;
@@ -428,7 +463,8 @@ class Dispatcher {
         c_(c),
         plan_(plan),
         notify_(notify),
-        opf_(c.op | (c.flags & ~hints_dropped_for(c.op))) {}
+        opf_(c.op | (c.flags & ~hints_dropped_for(c.op))),
+        failed_(plan.failed) {}
 
   void run() {
     issue_all();
@@ -442,15 +478,18 @@ class Dispatcher {
   void issue_all() {
     const Plug plug(several_bios());
     for (unsigned int i = 0; i < c_.num_regions; i++) {
-      if (!c_.where[i].count && (opf_ & DMIO_REQ_PREFLUSH)) empty_flush({i});
+      if (!c_.where[i].count && (opf_ & DMIO_REQ_PREFLUSH) && live({i})) empty_flush({i});
     }
     if (is_data_op(c_.op)) {
       if (plan_.longest.n) walk_buffer();
     } else {
       for (unsigned int i = 0; i < c_.num_regions; i++)
-        if (c_.where[i].count) dataless({i});
+        if (c_.where[i].count && live({i})) dataless({i});
     }
   }
+
+  // Not failed by validation (dm_io_semantics): its bios are issued.
+  bool live(RegionIndex r) const { return !(plan_.failed & r.bit()); }
 
   // Holds back the bios of one call so the device sees them together; for
   // a single bio that only costs time.
@@ -494,9 +533,15 @@ class Dispatcher {
   // waiting.)
   struct bio *alloc(const dmio_region &where, RegionIndex r, unsigned int vecs,
                     dmio_sector_t sector, unsigned int opf) {
-    if (req_) return dmio_bio_alloc(pools_, where.bdev, vecs, opf, sector, req_, r.i);
-    struct bio *bio = dmio_bio_alloc_call(pools_, where.bdev, vecs, opf, sector, r.i);
-    req_ = new (dmio_bio_request(bio)) Request(notify_, bio);
+    struct bio *bio;
+    if (req_) {
+      bio = dmio_bio_alloc(pools_, where.bdev, vecs, opf, sector, req_, r.i);
+    } else {
+      bio = dmio_bio_alloc_call(pools_, where.bdev, vecs, opf, sector, r.i);
+      req_ = new (dmio_bio_request(bio)) Request(notify_, bio);
+    }
+    // Clones inherit it from their source.
+    if (c_.ioprio) dmio_bio_set_ioprio(bio, c_.ioprio);
     return bio;
   }
 
@@ -539,7 +584,7 @@ class Dispatcher {
       case DMIO_BUFFER_PAGE_LIST:
         return walk(PageListCursor(buf.pl, buf.offset));
       case DMIO_BUFFER_BVEC:
-        return walk(BvecCursor(buf.bvec));
+        return walk(BvecCursor(buf.bvec, buf.offset));
       case DMIO_BUFFER_VM:
         if (dmio_is_vmalloc(buf.vm))
           return walk(VmallocCursor(static_cast<const char *>(buf.vm), plan_.longest.bytes()));
@@ -554,8 +599,7 @@ class Dispatcher {
   template <class Cursor>
   void walk(Cursor cursor) {
     RegionIndex lead{0};
-    for (unsigned int i = 1; i < c_.num_regions; i++)
-      if (c_.where[i].count > c_.where[lead.i].count) lead = {i};
+    while (!live(lead) || c_.where[lead.i].count != plan_.longest.n) lead.i++;
 
     const dmio_region &leader = c_.where[lead.i];
     for (Sectors at{0}; at.n < leader.count;) {
@@ -582,7 +626,7 @@ class Dispatcher {
       // and advance it inside submit.
       for (unsigned int i = 0; i < c_.num_regions; i++) {
         const dmio_region &where = c_.where[i];
-        if (i == lead.i || where.count <= at.n) continue;
+        if (i == lead.i || where.count <= at.n || !live({i})) continue;
         struct bio *clone =
             dmio_bio_clone(pools_, bio, where.bdev, opf_, where.sector + at.n, req_, i);
         if (where.count - at.n < got.n)
@@ -705,17 +749,14 @@ class Dispatcher {
   const Notify &notify_;
   const unsigned int opf_;
   Request *req_ = nullptr;    // made with the first bio
-  unsigned long failed_ = 0;  // regions failed before any bio of theirs
+  unsigned long failed_;      // regions failed before any bio of theirs
   bool cursor_lost_ = false;  // the buffer vanished mid-call
 };
 
-int issue(dmio_owner_t owner, const Call &c, dmio_notify_fn fn, void *context) {
+int issue(Client *client, const Call &c, dmio_notify_fn fn, void *context) {
   dmio_might_sleep();
   Plan plan;
   if (int r = validate(c, &plan)) return r;
-  // Made when the owner's module loaded (or by its first dm_io_get()):
-  // the I/O path never allocates one.
-  Client *client = find_client(owner);
   if (!client) {
     dmio_reject("the calling module has no dmio client");
     return -DMIO_EINVAL;
@@ -732,8 +773,8 @@ int issue(dmio_owner_t owner, const Call &c, dmio_notify_fn fn, void *context) {
   return 0;
 }
 
-Call make_call(unsigned int num_regions, const dmio_region *where, int rw, const dmio_buffer *buf) {
-  const unsigned int opf = static_cast<unsigned int>(rw);
+Call make_call(unsigned int num_regions, const dmio_region *where, unsigned int opf,
+               const dmio_buffer *buf) {
   return {num_regions, where, opf & DMIO_OP_MASK, opf & ~DMIO_OP_MASK, buf};
 }
 
@@ -748,13 +789,8 @@ struct SyncWaiter {
   }
 };
 
-}  // namespace
-}  // namespace dmio
-
-extern "C" int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
-                              const dmio_region *where, int rw, const dmio_buffer *buf,
-                              unsigned long *error_bits) {
-  using namespace dmio;
+// *error_bits, when asked for, is always written: 0 for a refused call.
+int sync_call(Client *client, Call c, unsigned long *error_bits) {
   SyncWaiter w;
   w.error_bits = 0;
   if (error_bits) *error_bits = 0;
@@ -766,14 +802,31 @@ extern "C" int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
   dmio_completion_init(&w.done);
   // Uninterruptible: returning on a signal with bios in flight would hand
   // the caller back a buffer the device is still writing.
-  int r =
-      issue(owner, make_call(num_regions, where, rw | DMIO_REQ_SYNC, buf), SyncWaiter::notify, &w);
+  c.flags |= DMIO_REQ_SYNC;
+  int r = issue(client, c, SyncWaiter::notify, &w);
   if (!r) {
     dmio_completion_wait(&w.done);
     r = w.error_bits ? -DMIO_EIO : 0;
   }
   if (error_bits) *error_bits = w.error_bits;
   return r;
+}
+
+// The modern face's clients are the core's, behind an opaque handle.
+Client *from_handle(dmio_client *h) { return reinterpret_cast<Client *>(h); }
+dmio_client *to_handle(Client *c) { return reinterpret_cast<dmio_client *>(c); }
+
+}  // namespace
+}  // namespace dmio
+
+extern "C" int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
+                              const dmio_region *where, int rw, const dmio_buffer *buf,
+                              unsigned long *error_bits) {
+  using namespace dmio;
+  // Made when the owner's module loaded (or by its first dm_io_get()):
+  // the I/O path never allocates one.
+  return sync_call(find_client(owner),
+                   make_call(num_regions, where, static_cast<unsigned int>(rw), buf), error_bits);
 }
 
 extern "C" int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
@@ -784,7 +837,27 @@ extern "C" int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
     dmio_reject("async request without a completion callback");
     return -DMIO_EINVAL;
   }
-  return issue(owner, make_call(num_regions, where, rw, buf), fn, context);
+  return issue(find_client(owner),
+               make_call(num_regions, where, static_cast<unsigned int>(rw), buf), fn, context);
+}
+
+extern "C" int dmio_core_io(dmio_client *client, unsigned int num_regions, const dmio_region *where,
+                            unsigned int opf, const dmio_buffer *buf, dmio_notify_fn fn,
+                            void *context, unsigned long *error_bits, unsigned short ioprio) {
+  using namespace dmio;
+  Call c = make_call(num_regions, where, opf, buf);
+  c.dm_io_semantics = true;
+  c.ioprio = ioprio;
+  if (!fn) return sync_call(from_handle(client), c, error_bits);
+  return issue(from_handle(client), c, fn, context);
+}
+
+extern "C" dmio_client *dmio_core_client_create(void) {
+  return dmio::to_handle(dmio::Client::create());
+}
+
+extern "C" void dmio_core_client_destroy(dmio_client *client) {
+  dmio::from_handle(client)->destroy();
 }
 
 extern "C" void dmio_core_bio_done(void *owner, unsigned int region, int failed) {

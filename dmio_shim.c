@@ -257,6 +257,20 @@ void dmio_reject(const char *fmt, ...)
 	va_end(args);
 }
 
+void dmio_region_failed(const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (!__ratelimit(&dmio_reject_rs))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("region failed: %pV\n", &vaf);
+	va_end(args);
+}
+
 void dmio_warn(const char *fmt, ...)
 {
 	struct va_format vaf;
@@ -800,6 +814,11 @@ unsigned int dmio_bio_size(struct bio *bio)
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes)
 {
 	bio->bi_iter.bi_size = bytes;
+}
+
+void dmio_bio_set_ioprio(struct bio *bio, unsigned short ioprio)
+{
+	bio->bi_ioprio = ioprio;
 }
 
 void dmio_bio_submit(struct bio *bio)

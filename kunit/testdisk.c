@@ -128,6 +128,7 @@ static void testdisk_submit_bio(struct bio *bio)
 		.sector = bio->bi_iter.bi_sector,
 		.size = bio->bi_iter.bi_size,
 		.segments = testdisk_segments(&td->disk->queue->limits, bio),
+		.ioprio = bio->bi_ioprio,
 	};
 	spin_lock_irqsave(&td->lock, flags);
 	if (td->log_len < TESTDISK_LOG_MAX)

@@ -50,6 +50,7 @@ struct testdisk_config {
  * @segments: physical segments, counted as the block layer counts them
  *	against max_segments (one per bio_vec unless an entry spans pages
  *	and must be cut at the maximum segment size or segment boundary)
+ * @ioprio: bi_ioprio
  */
 struct testdisk_io {
 	enum req_op op;
@@ -57,6 +58,7 @@ struct testdisk_io {
 	sector_t sector;
 	unsigned int size;
 	unsigned int segments;
+	unsigned short ioprio;
 };
 
 /* Entries the log keeps; testdisk_log_lost() counts the bios past them. */

@@ -46,6 +46,11 @@ mutants=(
 	# 7. MMIO taken for RAM; BUG on a buffer unmapped mid-call
 	"mmio-as-ram@dmio_core.cpp@s/if \(!dmio_vmalloc_is_ram\(buf.vm\) \|\| !dmio_vmalloc_is_ram\(end\)\)/if (false)/@rejects_ioremapped_memory"
 	"bug-on-unmapped@dmio_core.cpp@s/if \(!batch_size_\) batch_\[0\] = nullptr;/if (!batch_size_) __builtin_trap();/@buffer_unmapped_mid_call_fails_the_rest"
+	# The modern face: dm_io()'s promises
+	"modern-refuses-like-classic@dmio_core.cpp@s/c.dm_io_semantics = true;/c.dm_io_semantics = false;/@region_past_the_end_fails_alone"
+	"ioprio-dropped@dmio_core.cpp@s/if \(c_.ioprio\) dmio_bio_set_ioprio/if (false) dmio_bio_set_ioprio/@ioprio_reaches_every_bio_and_clone"
+	"bio-iterator-ignored@dmio_core.cpp@s/walk\(BvecCursor\(buf.bvec, buf.offset\)\)/walk(BvecCursor(buf.bvec, 0))/@bio_memory_starts_at_its_iterator"
+	"no-req-sync@dmio_core.cpp@s/c.flags \|= DMIO_REQ_SYNC;/;/@sync_call_adds_req_sync"
 )
 
 kdir=$("$top/qemu/kernel.sh" debug)

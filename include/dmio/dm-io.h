@@ -234,4 +234,16 @@ int __dm_io_async_vm(struct module *owner, unsigned int num_regions,
 	__dmio_reserved_pages(THIS_MODULE)
 unsigned int __dmio_reserved_pages(struct module *owner);
 
+/*
+ * The modern face: dm_io() and its clients as the kernel's <linux/dm-io.h>
+ * declares them, under dmio's names (<dmio/kcompat.h> maps the kernel's
+ * names onto these for targets written for dm-io).  Each client has its
+ * own reserve and pools.  Documented where defined (dmio_modern.c).
+ */
+struct dm_io_client *dmio_io_client_create(void);
+void dmio_io_client_destroy(struct dm_io_client *client);
+int dmio_io(struct dm_io_request *io_req, unsigned int num_regions,
+	    struct dm_io_region *where, unsigned long *sync_error_bits,
+	    unsigned short ioprio);
+
 #endif /* _DMIO_DM_IO_H */

@@ -25,6 +25,7 @@ struct bio;
 struct block_device;
 struct page;
 struct dmio_pools;	/* a client's bio_sets and rescuer (the shim's) */
+struct dmio_client;	/* a modern-face client: the core's, opaque */
 
 /* Sector numbers and counts cross the boundary as unsigned long long. */
 #define dmio_sector_t unsigned long long
@@ -104,7 +105,10 @@ enum dmio_buffer_kind {
 
 struct dmio_buffer {
 	enum dmio_buffer_kind kind;
-	unsigned int offset; /* into the first page; page lists only */
+	/* Page lists: into the first page; bio_vec arrays: into the first entry. */
+	unsigned int offset;
+	/* Bytes the buffer holds from there (a bio's bi_size); 0: enough. */
+	unsigned long long bytes;
 	union {
 		const struct dmio_page_list *pl;
 		const struct dmio_bvec *bvec;
@@ -150,6 +154,22 @@ unsigned int dmio_core_pool_free(dmio_owner_t owner, enum dmio_pool pool);
 int dmio_core_owner_coming(dmio_owner_t owner);
 /* @owner is unloading: its client, reserve and pools go. */
 void dmio_core_owner_gone(dmio_owner_t owner);
+/*
+ * The modern face, dm_io() of <linux/dm-io.h>: synchronous when @fn is
+ * NULL.  A call the kernel's dm-io would carry out is not refused: a region
+ * dm-io would issue only for the block layer to fail it (past the end of
+ * its device, not aligned to its blocks) fails alone, unissued; no regions
+ * complete at once; a region of count 0 is skipped unless REQ_PREFLUSH.
+ */
+int dmio_core_io(struct dmio_client *client, unsigned int num_regions,
+		 const struct dmio_region *where, unsigned int opf,
+		 const struct dmio_buffer *buf, dmio_notify_fn fn,
+		 void *context, unsigned long *error_bits,
+		 unsigned short ioprio);
+/* A client with its own reserve and pools; NULL without memory. */
+struct dmio_client *dmio_core_client_create(void);
+/* No call of @client's may be in flight. */
+void dmio_core_client_destroy(struct dmio_client *client);
 /* Completion of one bio issued with dmio_bio_alloc() or dmio_bio_clone(). */
 void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 
@@ -159,6 +179,8 @@ void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 
 /* Messages: every refused request logs through the rate limit. */
 __printf(1, 2) void dmio_reject(const char *fmt, ...);
+/* A region the modern face fails unissued: the same rate limit. */
+__printf(1, 2) void dmio_region_failed(const char *fmt, ...);
 __printf(1, 2) void dmio_warn(const char *fmt, ...);
 void dmio_might_sleep(void);
 /* Inside submit_bio() (a target's map): bios issued now wait for return. */
@@ -243,6 +265,7 @@ unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 			       unsigned int len, unsigned int offset);
 unsigned int dmio_bio_size(struct bio *bio);
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes);
+void dmio_bio_set_ioprio(struct bio *bio, unsigned short ioprio);
 void dmio_bio_submit(struct bio *bio);
 
 void dmio_plug_start(struct dmio_plug *plug);
