@@ -22,6 +22,9 @@ endif
 
 MIRROR := $(wildcard $(CURDIR)/mirror/Kbuild)
 STRESS := $(wildcard $(CURDIR)/stress/Kbuild)
+# The kernel's own targets on dmio: only where KDIR has their sources (a
+# headers-only tree still builds dmio).
+TARGETS := $(if $(wildcard $(KDIR)/drivers/md/dm-raid1.c),$(wildcard $(CURDIR)/kernel-targets/Kbuild))
 DURATION ?= 600
 
 .PHONY: all modules clean print-kdir vm test demo check stress
@@ -38,6 +41,10 @@ ifneq ($(STRESS),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/stress \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
 endif
+ifneq ($(TARGETS),)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel-targets \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
+endif
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -46,6 +53,9 @@ ifneq ($(MIRROR),)
 endif
 ifneq ($(STRESS),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/stress clean
+endif
+ifneq ($(TARGETS),)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel-targets clean
 endif
 
 print-kdir:

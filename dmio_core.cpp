@@ -812,6 +812,12 @@ int sync_call(Client *client, Call c, unsigned long *error_bits) {
   return r;
 }
 
+// Calls per face, for debugfs: how a test knows its I/O went through dmio.
+constinit ktl::Atomic<unsigned long> calls[DMIO_NR_FACES] = {ktl::Atomic<unsigned long>{0},
+                                                             ktl::Atomic<unsigned long>{0}};
+
+void count(dmio_face face) { calls[face].fetch_add(1, MemoryOrder::kRelaxed); }
+
 // The modern face's clients are the core's, behind an opaque handle.
 Client *from_handle(dmio_client *h) { return reinterpret_cast<Client *>(h); }
 dmio_client *to_handle(Client *c) { return reinterpret_cast<dmio_client *>(c); }
@@ -823,6 +829,7 @@ extern "C" int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
                               const dmio_region *where, int rw, const dmio_buffer *buf,
                               unsigned long *error_bits) {
   using namespace dmio;
+  count(DMIO_FACE_CLASSIC);
   // Made when the owner's module loaded (or by its first dm_io_get()):
   // the I/O path never allocates one.
   return sync_call(find_client(owner),
@@ -833,6 +840,7 @@ extern "C" int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
                                const dmio_region *where, int rw, const dmio_buffer *buf,
                                dmio_notify_fn fn, void *context) {
   using namespace dmio;
+  count(DMIO_FACE_CLASSIC);
   if (!fn) {
     dmio_reject("async request without a completion callback");
     return -DMIO_EINVAL;
@@ -845,11 +853,16 @@ extern "C" int dmio_core_io(dmio_client *client, unsigned int num_regions, const
                             unsigned int opf, const dmio_buffer *buf, dmio_notify_fn fn,
                             void *context, unsigned long *error_bits, unsigned short ioprio) {
   using namespace dmio;
+  count(DMIO_FACE_MODERN);
   Call c = make_call(num_regions, where, opf, buf);
   c.dm_io_semantics = true;
   c.ioprio = ioprio;
   if (!fn) return sync_call(from_handle(client), c, error_bits);
   return issue(from_handle(client), c, fn, context);
+}
+
+extern "C" unsigned long dmio_core_calls(dmio_face face) {
+  return dmio::calls[face].load(ktl::MemoryOrder::kRelaxed);
 }
 
 extern "C" dmio_client *dmio_core_client_create(void) {

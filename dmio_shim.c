@@ -13,6 +13,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/completion.h>
+#include <linux/debugfs.h>
 #include <linux/highmem.h>
 #include <linux/mempool.h>
 #include <linux/mm.h>
@@ -20,6 +21,7 @@
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -904,6 +906,19 @@ static struct notifier_block dmio_module_nb = {
 	.priority = INT_MAX,
 };
 
+/* ---- debugfs: dmio/calls, calls per face since load ---- */
+
+static struct dentry *dmio_debugfs;
+
+static int dmio_calls_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "classic %lu\nmodern %lu\n",
+		   dmio_core_calls(DMIO_FACE_CLASSIC),
+		   dmio_core_calls(DMIO_FACE_MODERN));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dmio_calls);
+
 static int __init dmio_init(void)
 {
 	int r;
@@ -913,13 +928,19 @@ static int __init dmio_init(void)
 	if (r)
 		return r;
 	r = register_module_notifier(&dmio_module_nb);
-	if (r)
+	if (r) {
 		dmio_core_exit();
-	return r;
+		return r;
+	}
+	/* Statistics only: dmio works without them. */
+	dmio_debugfs = debugfs_create_dir("dmio", NULL);
+	debugfs_create_file("calls", 0444, dmio_debugfs, NULL, &dmio_calls_fops);
+	return 0;
 }
 
 static void __exit dmio_exit(void)
 {
+	debugfs_remove_recursive(dmio_debugfs);
 	unregister_module_notifier(&dmio_module_nb);
 	dmio_core_exit();
 }

@@ -62,9 +62,12 @@ log "KUnit: $passed passed, $failed failed in $(($(date +%s) - start)) s"
 if [ -d "$DMIO_TOP/tests/e2e" ] && [ -f "$DMIO_TOP/mirror/dmio-mirror.ko" ]; then
 	start=$(date +%s)
 	set +e
+	# The kernel's own targets on dmio, and the same kernel's stock
+	# modules for the A/B runs (tests/e2e/kernel_*.sh).
+	targets=$(ls "$DMIO_TOP"/kernel-targets/*.ko "$kdir"/drivers/md/dm-{log,region-hash,mirror,bufio,snapshot}.ko 2>/dev/null | tr '\n' ' ')
 	"$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name e2e --quiet \
 		--ko "$DMIO_TOP/dmio.ko $DMIO_TOP/mirror/dmio-mirror.ko" \
-		--script "$DMIO_TOP/tests/e2e.sh"
+		--files "$targets" --script "$DMIO_TOP/tests/e2e.sh"
 	vm=$?
 	set -e
 	elog="$DMIO_TOP/out/logs/e2e.log"

@@ -170,6 +170,9 @@ int dmio_core_io(struct dmio_client *client, unsigned int num_regions,
 struct dmio_client *dmio_core_client_create(void);
 /* No call of @client's may be in flight. */
 void dmio_core_client_destroy(struct dmio_client *client);
+/* Calls made through each face since load (debugfs: dmio/calls). */
+enum dmio_face { DMIO_FACE_CLASSIC, DMIO_FACE_MODERN, DMIO_NR_FACES };
+unsigned long dmio_core_calls(enum dmio_face face);
 /* Completion of one bio issued with dmio_bio_alloc() or dmio_bio_clone(). */
 void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 

@@ -120,3 +120,16 @@ dm_remove() {
 	done
 	return 0
 }
+
+# modules_load NAME...: insmod /modules/NAME.ko, in order.
+modules_load() { for _m; do insmod "/modules/$_m.ko" || return 1; done; }
+
+# modules_unload NAME...: rmmod them, in the reverse order.
+modules_unload() {
+	_r=""
+	for _m; do _r="$_m $_r"; done
+	for _m in $_r; do rmmod "$(echo "$_m" | tr - _)" || return 1; done
+}
+
+# dmio's modern-face (dmio_io) calls since it loaded, from debugfs.
+dmio_modern_calls() { awk '$1 == "modern" { print $2 }' /sys/kernel/debug/dmio/calls; }
