@@ -5,7 +5,12 @@
 #   make                  build dmio.ko (+ KUnit module, + example target)
 #   make KDIR=<dir>       ... against another kernel build/headers tree
 #   make demo             the main job: dmio under a mirror target in a VM
-#   make test             every KUnit suite and end-to-end test, in a VM
+#   make test             the whole suite (qemu/test.sh): KUnit, end to end,
+#                         reliability on the 6.1 and 6.12 test kernels, and
+#                         the stock kernels (DMIO_KERNELS=6.1: one line)
+#   make test-stock       dmio and the example mirror on Debian's stock 6.1
+#                         and 6.12 kernels, booted with their own modules
+#   make dkms-check       dkms builds dmio for both stock kernels
 #   make vm KO="a.ko b.ko" SCRIPT=t.sh   run a guest script with modules
 #   make stress DURATION=600   the reliability harness: stress, starvation,
 #                         fuzz, load/unload loop, in a 4-CPU VM
@@ -27,7 +32,7 @@ STRESS := $(wildcard $(CURDIR)/stress/Kbuild)
 TARGETS := $(if $(wildcard $(KDIR)/drivers/md/dm-raid1.c),$(wildcard $(CURDIR)/kernel-targets/Kbuild))
 DURATION ?= 600
 
-.PHONY: all modules clean print-kdir vm test demo check stress
+.PHONY: all modules clean print-kdir vm test test-stock dkms-check demo check stress
 
 all: modules
 
@@ -65,8 +70,14 @@ vm: modules
 	@test -n "$(SCRIPT)" || { echo 'usage: make vm KO="a.ko ..." SCRIPT=path/test.sh' >&2; exit 2; }
 	qemu/run.sh --kdir $(KDIR) --ko "$(CURDIR)/dmio.ko $(KO)" --script $(SCRIPT)
 
-test: modules
-	qemu/test.sh --kdir $(KDIR)
+test:
+	qemu/test.sh
+
+test-stock:
+	qemu/stock-test.sh
+
+dkms-check:
+	qemu/dkms-check.sh
 
 demo: modules
 	qemu/demo.sh --kdir $(KDIR)

@@ -1,17 +1,82 @@
 #!/usr/bin/env bash
-# The whole test suite: KUnit suites in one VM, end-to-end tests in
-# another, the reliability harness (a minute of stress, starvation, fuzz,
-# load/unload loop) in a third, on the debug (KASAN, kmemleak, lockdep)
-# test kernel.  Ends with "N passed, N failed"; exits non-zero on any
-# failure, kernel warning or missing result.  Logs:
-# out/logs/{kunit,e2e,stress}.log.
+# The whole test suite, on every kernel dmio supports.
+#
+#   qemu/test.sh                  everything below; the README's command
+#   qemu/test.sh --kernel 6.12    one test kernel, built in this tree
+#   qemu/test.sh --kdir DIR       one kernel build tree, built in this tree
+#
+# On each test kernel of DMIO_KERNELS (default "6.1 6.12"; "6.1" for a
+# quick run), the debug flavour (KASAN, kmemleak, lockdep): KUnit suites
+# in one VM, end-to-end tests in another, the reliability harness (a
+# minute of stress, starvation, fuzz, load/unload loop) in a third.  Each
+# line builds in its own copy of the tree, out/kernels/LINE; its logs are
+# out/logs/LINE/{kunit,e2e,stress}.log.  Then Debian's stock kernels of
+# the same lines (qemu/stock-test.sh, "make test-stock"; DMIO_STOCK=0
+# leaves them out).  Ends with one "N passed, N failed" line counting
+# every kernel, after a FAILED line per failure naming its kernel
+# ("FAILED: 6.12 dmio_ops.x"); exits non-zero on any failure, kernel
+# warning or missing result.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-build_for_vm "$@"
+if [ $# = 0 ]; then
+	all_start=$(date +%s)
+	passed=0 failed=0 skipped=0
+	failures=()
+	"$DMIO_QEMU_DIR/deps.sh"
+	mkdir -p "$DMIO_TOP/out/logs"
+	for line in $DMIO_KERNELS; do
+		check_line "$line"
+		copy="$DMIO_TOP/out/kernels/$line"
+		copy_tree "$copy"
+		ln -sfn "../kernels/$line/out/logs" "$DMIO_TOP/out/logs/$line"
+		log "== $line test kernel: KUnit, end to end, reliability (logs: out/logs/$line/)"
+		start=$(date +%s)
+		DMIO_LOG_TAG=$line bash "$copy/qemu/test.sh" --kernel "$line" >"$copy/out.summary" || true
+		merge_results "$line" "$copy/out.summary"
+		log "== $line: $(grep -E '^[0-9]+ passed' "$copy/out.summary" || echo 'no results') in $(($(date +%s) - start)) s"
+	done
+	if [ "${DMIO_STOCK:-1}" != 0 ]; then
+		start=$(date +%s)
+		log "== Debian's stock kernels: the example mirror end to end (logs: out/logs/stock-*)"
+		"$DMIO_QEMU_DIR/stock-test.sh" >"$DMIO_TOP/out/stock.summary" || true
+		merge_results stock "$DMIO_TOP/out/stock.summary"
+		log "== stock kernels: $(grep -E '^[0-9]+ passed' "$DMIO_TOP/out/stock.summary" || echo 'no results') in $(($(date +%s) - start)) s"
+	fi
+	for f in "${failures[@]}"; do echo "FAILED: $f"; done
+	summary="$passed passed, $failed failed"
+	[ $skipped -gt 0 ] && summary="$summary, $skipped skipped"
+	log "whole suite: $(($(date +%s) - all_start)) s"
+	echo "$summary"
+	[ $failed = 0 ]
+	exit
+fi
+
+kdir="" line=""
+[ "${1:-}" = --kdir ] && kdir=$2
+[ "${1:-}" = --kernel ] && line=$2
+"$DMIO_QEMU_DIR/deps.sh"
+[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" debug $line)
+# dmio, KUnit and the mirror first: a harness that does not build fails
+# the reliability part alone, not the whole run.
+log "building dmio against $kdir"
+mkdir -p "$DMIO_TOP/out/logs"
+blog="$DMIO_TOP/out/logs/build.log"
+make -C "$DMIO_TOP" KDIR="$kdir" STRESS= modules >"$blog" 2>&1 ||
+	{ tail -30 "$blog" >&2; die "dmio does not build; log: $blog"; }
+if ! make -C "$DMIO_TOP" KDIR="$kdir" modules >>"$blog" 2>&1; then
+	grep -E 'error|warning' "$blog" | head -5 >&2
+	log "the reliability harness (stress/) does not build; log: $blog"
+	rm -f "$DMIO_TOP/stress/dmio_stress.ko"
+fi
+if grep -q 'warning:' "$blog"; then
+	grep 'warning:' "$blog" | head -5 >&2
+	build_warnings=1
+fi
 
 passed=0 failed=0 skipped=0
 failures=()
+[ -n "${build_warnings:-}" ] && failures+=("build: compiler warnings (see $blog)") && failed=1
 pass() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); failures+=("$1"); }
 

@@ -3,6 +3,8 @@
 #
 #   tests/mutants.sh [NAME ...]     (default: every mutant, one VM each)
 #
+# On each test kernel of DMIO_KERNELS (default: 6.1 and 6.12), so a
+# mutant must be caught on every line.
 # Each mutant is a one-line edit of the engine; the script applies it to a
 # scratch copy of the tree, builds, runs the KUnit VM and lists the failing
 # cases, which must include the ones named in the table.  The working tree
@@ -53,7 +55,6 @@ mutants=(
 	"no-req-sync@dmio_core.cpp@s/c.flags \|= DMIO_REQ_SYNC;/;/@sync_call_adds_req_sync"
 )
 
-kdir=$("$top/qemu/kernel.sh" debug)
 want=("$@")
 status=0
 for m in "${mutants[@]}"; do
@@ -70,26 +71,30 @@ for m in "${mutants[@]}"; do
 		rm -rf "$scratch"
 		continue
 	fi
-	make -s -C "$scratch" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null 2>&1 || {
-		echo "$name: does not build"
-		status=1
-		rm -rf "$scratch"
-		continue
-	}
-	vm=0
-	DMIO_VM_TIMEOUT=900 "$top/qemu/run.sh" --kdir "$kdir" --name "mutant-$name" --quiet \
-		--ko "$scratch/dmio.ko" --files "$scratch/kunit/dmio_kunit.ko" \
-		--script "$top/tests/kunit.sh" >/dev/null 2>&1 || vm=$?
-	mlog="$top/out/logs/mutant-$name.log"
-	failing=$(sed -nE 's/^    not ok [0-9]+ (- )?([a-z0-9_]+).*/\2/p' "$mlog" | tr '\n' ' ')
-	if grep -qw "$catcher" <<<"$failing"; then
-		echo "$name: caught by: $failing"
-	elif [ $vm != 0 ] && ! grep -qE "^    ok [0-9]+ (- )?$catcher\$" "$mlog"; then
-		echo "$name: caught: the kernel failed in or before $catcher ($(grep -m1 -E 'BUG:|WARNING:|Kernel panic' "$mlog" || echo 'VM did not finish'))"
-	else
-		echo "$name: NOT CAUGHT by $catcher (failing: ${failing:-none}; log out/logs/mutant-$name.log)"
-		status=1
-	fi
+	for line in $DMIO_KERNELS; do
+		kdir=$("$top/qemu/kernel.sh" debug "$line")
+		make -s -C "$scratch" clean KDIR="$kdir" MIRROR= STRESS= >/dev/null 2>&1 || true
+		make -s -C "$scratch" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null 2>&1 || {
+			echo "$name ($line): does not build"
+			status=1
+			rm -rf "$scratch"
+			continue 2
+		}
+		vm=0
+		DMIO_VM_TIMEOUT=900 "$top/qemu/run.sh" --kdir "$kdir" --name "mutant-$name-$line" --quiet \
+			--ko "$scratch/dmio.ko" --files "$scratch/kunit/dmio_kunit.ko" \
+			--script "$top/tests/kunit.sh" >/dev/null 2>&1 || vm=$?
+		mlog="$top/out/logs/mutant-$name-$line.log"
+		failing=$(sed -nE 's/^    not ok [0-9]+ (- )?([a-z0-9_]+).*/\2/p' "$mlog" | tr '\n' ' ')
+		if grep -qw "$catcher" <<<"$failing"; then
+			echo "$name ($line): caught by: $failing"
+		elif [ $vm != 0 ] && ! grep -qE "^    ok [0-9]+ (- )?$catcher\$" "$mlog"; then
+			echo "$name ($line): caught: the kernel failed in or before $catcher ($(grep -m1 -E 'BUG:|WARNING:|Kernel panic' "$mlog" || echo 'VM did not finish'))"
+		else
+			echo "$name ($line): NOT CAUGHT by $catcher (failing: ${failing:-none}; log out/logs/mutant-$name-$line.log)"
+			status=1
+		fi
+	done
 	rm -rf "$scratch"
 done
 exit $status
