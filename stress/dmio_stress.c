@@ -60,6 +60,7 @@
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 #include <linux/dm-io.h>
+#include <dmio/compat.h>
 #include <dmio/dm-io.h>
 
 static char *mode = "stress";
@@ -269,10 +270,12 @@ struct sdev {
 	char path[64];
 	unsigned int idx;
 	struct block_device *bdev;
+	struct dmio_bdev_ref ref;	/* how bdev was opened (compat.h) */
 	sector_t nr;		/* size in sectors */
 	unsigned int lbs;	/* logical block size in sectors */
 	bool whole;		/* whole page-aligned pages of data only */
 	bool discard, zeroes, vb;
+	bool brd;		/* frees its pages on discard (6.12) */
 	atomic_t seq;		/* odd while the failing state changes */
 	bool failing;
 	u64 *model;		/* stress: per sector, 0 unknown, ZERO_TAG, or a tag */
@@ -524,7 +527,7 @@ static void dev_set_failing(struct sdev *d, bool on)
 	/* Odd count before the change is visible: pairs with do_call()'s rmb. */
 	smp_mb__after_atomic();
 #ifdef CONFIG_FAIL_MAKE_REQUEST
-	WRITE_ONCE(d->bdev->bd_make_it_fail, on);
+	dmio_bdev_make_it_fail(d->bdev, on);
 #endif
 	WRITE_ONCE(d->failing, on);
 	/* The change is visible before the count is even again. */
@@ -632,7 +635,7 @@ static int raw_io(struct block_device *bdev, blk_opf_t op, sector_t sector,
 			unsigned int len = min_t(unsigned int, PAGE_SIZE - off,
 						 bytes - done);
 
-			bio_add_page(bio, vmalloc_to_page(p), len, off);
+			__bio_add_page(bio, vmalloc_to_page(p), len, off);
 			done += len;
 		}
 		ret = submit_bio_wait(bio);
@@ -679,7 +682,7 @@ static void close_devs(void)
 		vfree(d->model);
 		d->model = NULL;
 		if (d->bdev)
-			blkdev_put(d->bdev, FMODE_READ | FMODE_WRITE);
+			dmio_bdev_close(&d->ref);
 		d->bdev = NULL;
 	}
 	S.ndevs = 0;
@@ -707,17 +710,18 @@ static int open_devs(void)
 			d->whole = !strcmp(opt, "whole");
 		}
 		strscpy(d->path, name, sizeof(d->path));
-		d->bdev = blkdev_get_by_path(d->path, FMODE_READ | FMODE_WRITE, NULL);
-		if (IS_ERR(d->bdev)) {
-			ret = PTR_ERR(d->bdev);
+		ret = dmio_bdev_open_path(d->path, &d->ref);
+		if (ret) {
 			pr_err("%s: cannot open %s: %d\n", S.tag, d->path, ret);
 			d->bdev = NULL;
 			break;
 		}
+		d->bdev = d->ref.bdev;
 		d->idx = S.ndevs++;
 		d->nr = bdev_nr_sectors(d->bdev);
 		d->lbs = bdev_logical_block_size(d->bdev) >> SECTOR_SHIFT;
 		d->discard = bdev_max_discard_sectors(d->bdev) > 0;
+		d->brd = !strncmp(d->path, "/dev/ram", 8);
 		d->zeroes = bdev_write_zeroes_sectors(d->bdev) > 0;
 		d->vb = queue_virt_boundary(bdev_get_queue(d->bdev)) != 0;
 		atomic_set(&d->seq, 0);
@@ -870,20 +874,29 @@ static void place_all(struct sthread *t, struct call *c)
 	}
 }
 
+/*
+ * No discards to brd: since 6.12 brd supports them and frees the pages,
+ * and a later write allocates them again in the writing thread, where
+ * failslab fails it - a device error the model cannot predict.
+ */
+static bool dev_takes(const struct sdev *d, blk_opf_t op)
+{
+	return (op != REQ_OP_DISCARD || (d->discard && !d->brd)) &&
+	       (op != REQ_OP_WRITE_ZEROES || d->zeroes);
+}
+
 static struct sdev *pick_dev(u64 *r, blk_opf_t op)
 {
 	unsigned int i, n = 0, pick;
 
 	for (i = 0; i < S.ndevs; i++)
-		if ((op != REQ_OP_DISCARD || S.devs[i].discard) &&
-		    (op != REQ_OP_WRITE_ZEROES || S.devs[i].zeroes))
+		if (dev_takes(&S.devs[i], op))
 			n++;
 	if (!n)
 		return NULL;
 	pick = below(r, n);
 	for (i = 0; i < S.ndevs; i++)
-		if ((op != REQ_OP_DISCARD || S.devs[i].discard) &&
-		    (op != REQ_OP_WRITE_ZEROES || S.devs[i].zeroes) && !pick--)
+		if (dev_takes(&S.devs[i], op) && !pick--)
 			return &S.devs[i];
 	return NULL;
 }
@@ -2026,7 +2039,7 @@ static void fuzz_gen(struct fcase *f, unsigned int id)
 	};
 	static const blk_opf_t bad_flags[] = {
 		REQ_NOWAIT, REQ_POLLED, REQ_FAILFAST_DEV, REQ_NOMERGE,
-		REQ_INTEGRITY, REQ_SWAP, REQ_DRV, REQ_CGROUP_PUNT,
+		REQ_INTEGRITY, REQ_SWAP, REQ_DRV, DMIO_COMPAT_REQ_SUBMITTER_PRIVATE,
 	};
 	u64 *r = &f->rng;
 	unsigned int p, i, nvalid;
