@@ -130,9 +130,11 @@ if [ -d "$DMIO_TOP/tests/e2e" ] && [ -f "$DMIO_TOP/mirror/dmio-mirror.ko" ]; the
 	# The kernel's own targets on dmio, and the same kernel's stock
 	# modules for the A/B runs (tests/e2e/kernel_*.sh).
 	targets=$(ls "$DMIO_TOP"/kernel-targets/*.ko "$kdir"/drivers/md/dm-{log,region-hash,mirror,bufio,snapshot}.ko 2>/dev/null | tr '\n' ' ')
+	# slub_debug=A: the bio caches that kernel_stacked.sh makes fail.
 	"$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name e2e --quiet \
 		--ko "$DMIO_TOP/dmio.ko $DMIO_TOP/mirror/dmio-mirror.ko" \
-		--files "$targets" --script "$DMIO_TOP/tests/e2e.sh"
+		--files "$targets" --append "slub_debug=A,bio-*,biovec-*" \
+		--script "$DMIO_TOP/tests/e2e.sh"
 	vm=$?
 	set -e
 	elog="$DMIO_TOP/out/logs/e2e.log"
