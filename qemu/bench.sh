@@ -4,6 +4,9 @@
 #
 #   qemu/bench.sh [--kdir DIR] [-- insmod parameters of dmio_bench]
 #
+# Then qemu/bench-targets.sh: the kernel's own dm-mirror on dm-io and on
+# dmio.
+#
 # It runs on the bench test kernel (no KASAN, lockdep or kmemleak) under
 # QEMU TCG with "-icount shift=0,sleep=off" and one CPU, where the guest
 # clock counts executed instructions: the numbers are instructions per
@@ -71,3 +74,10 @@ awk 'BEGIN {
 		v["dmio/kernel"] / 1000, v["kernel/raw"] / 1000, v["dmio/raw"] / 1000
 }' "$out"
 echo "(instructions per call; ratios of the totals)"
+
+# The kernel's own dm-mirror on dm-io and on dmio, where the bench kernel
+# has its sources (another VM run, the same method).
+if [ -f "$kdir/drivers/md/dm-raid1.c" ]; then
+	echo
+	"$DMIO_QEMU_DIR/bench-targets.sh" --kdir "$kdir"
+fi
