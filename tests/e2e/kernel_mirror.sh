@@ -73,6 +73,33 @@ swap_leg1_mid_run() {
 	wait "$_fio"
 }
 
+# Discard through the mirror reaches both legs: null_blk disks with
+# discard, memory backed, so a discarded range reads back as zeroes.
+nullb_disk() {
+	_d=/sys/kernel/config/nullb/$1
+	mkdir "$_d" && echo 16 >"$_d/size" && echo 1 >"$_d/memory_backed" &&
+	echo 1 >"$_d/discard" && echo 1 >"$_d/power"
+}
+nullb_gone() {
+	for _n; do
+		echo 0 >"/sys/kernel/config/nullb/$_n/power" 2>/dev/null
+		rmdir "/sys/kernel/config/nullb/$_n" 2>/dev/null
+	done
+	return 0
+}
+discard_reaches_both_legs() {
+	{ [ -d /sys/kernel/config/nullb/kdisc0 ] || { nullb_disk kdisc0 && nullb_disk kdisc1; }; } &&
+	dmsetup create kdm --table "0 $SECTORS mirror core 2 $REGION nosync 2 /dev/kdisc0 0 /dev/kdisc1 0" &&
+	dd if=/tmp/ab.data of=/dev/mapper/kdm bs=64k count=16 oflag=direct status=none &&
+	blkdiscard -o 0 -l $((1 << 20)) /dev/mapper/kdm || { dm_remove kdm; return 1; }
+	dm_remove kdm
+	for _l in /dev/kdisc0 /dev/kdisc1; do
+		dd if=$_l bs=64k count=16 iflag=direct status=none | cmp -s - /tmp/zero.1m ||
+			{ say "$_l holds data after the discard"; return 1; }
+	done
+}
+head -c $((1 << 20)) /dev/zero >/tmp/zero.1m
+
 # "... 2 <dev> <dev> <sync> 1 <health> ..." : leg 1's health letter.
 leg1_health() { dmsetup status kmir | awk '{ print substr($9, 2, 1) }'; }
 
@@ -101,6 +128,7 @@ run_set() {
 	check "${_tag}_recreate_same_log" mirror_up
 	check "${_tag}_recreated_in_sync_at_once" in_sync
 	check "${_tag}_fio_verifies_mixed_sizes_with_fsync" fio_mixed "$_tag"
+	check "${_tag}_discard_reaches_both_legs" discard_reaches_both_legs
 	if [ "$_tag" = dmio ]; then
 		check dmio_holds_the_targets sh -c \
 			'ls /sys/module/dmio/holders | grep -qx dm_kcopyd_dmio && ls /sys/module/dmio/holders | grep -qx dm_mirror_dmio'
@@ -123,6 +151,7 @@ run_set() {
 run_set stock $STOCK
 # shellcheck disable=SC2086
 run_set dmio $ON_DMIO
+nullb_gone kdisc0 kdisc1
 # shellcheck disable=SC2154 # set by eval in run_set
 {
 	say "hashes: stock $HASH_stock, dmio $HASH_dmio"
