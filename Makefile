@@ -85,10 +85,10 @@ demo: modules
 stress: modules
 	qemu/stress.sh --kdir $(KDIR) --no-build --duration $(DURATION)
 
-C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c stress/*.c)) \
+C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c stress/*.c kernel-targets/*.c bench/*.c)) \
 	$(wildcard kunit/*.h) \
 	include/dmio/dm-io.h include/dmio/shim.h include/dmio/testing.h \
-	include/dmio/compat.h
+	include/dmio/compat.h include/dmio/kcompat.h
 CXX_SOURCES := $(wildcard *.cpp) dmio_mempool.h include/dmio/ktl.h
 
 check:

@@ -286,6 +286,8 @@ int check_regions(const Call &c, Plan *plan) {
       dmio_reject("region %u has no block device", i);
       return -DMIO_EINVAL;
     }
+    // dm-io's empty flush has no sectors to be misplaced.
+    if (c.dm_io_semantics && !r.count) continue;
     dmio_limits lim;
     dmio_bdev_limits(r.bdev, &lim);
     const dmio_sector_t lbs_sectors = lim.logical_block_size >> DMIO_SECTOR_SHIFT;
@@ -366,7 +368,7 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
     return lim.blocks_span_pieces() && (start & (lim.block - 1)) && lim.max_segments < 2;
   };
   Bytes need = plan.longest.bytes();
-  if (buf.bytes && need.n > buf.bytes)
+  if (buf.bounded && need.n > buf.bytes)
     return refuse("the buffer holds less than the largest region");
   switch (buf.kind) {
     case DMIO_BUFFER_PAGE_LIST: {
@@ -789,11 +791,13 @@ struct SyncWaiter {
   }
 };
 
-// *error_bits, when asked for, is always written: 0 for a refused call.
+// *error_bits, when asked for, is written - 0 for a refused call, but for
+// the modern face, which leaves it alone then, as dm-io does (dm-raid1
+// presets it and reads only the bits).
 int sync_call(Client *client, Call c, unsigned long *error_bits) {
   SyncWaiter w;
   w.error_bits = 0;
-  if (error_bits) *error_bits = 0;
+  if (error_bits && !c.dm_io_semantics) *error_bits = 0;
   // Our bios would only be issued once the caller's submit_bio() returns.
   if (dmio_in_bio_submission()) {
     dmio_reject("synchronous I/O from a bio submission context would deadlock");
@@ -808,7 +812,7 @@ int sync_call(Client *client, Call c, unsigned long *error_bits) {
     dmio_completion_wait(&w.done);
     r = w.error_bits ? -DMIO_EIO : 0;
   }
-  if (error_bits) *error_bits = w.error_bits;
+  if (error_bits && !(r == -DMIO_EINVAL && c.dm_io_semantics)) *error_bits = w.error_bits;
   return r;
 }
 
@@ -857,6 +861,10 @@ extern "C" int dmio_core_io(dmio_client *client, unsigned int num_regions, const
   Call c = make_call(num_regions, where, opf, buf);
   c.dm_io_semantics = true;
   c.ioprio = ioprio;
+  // dm-raid1 copies FUA and PREFLUSH from the bio it mirrors, discards
+  // too: 6.1's block layer passes such a discard on, 6.12's fails it
+  // with a warning.  Neither flag orders anything for a bio without data.
+  if (c.op == DMIO_OP_DISCARD || c.op == DMIO_OP_WRITE_ZEROES) c.flags &= ~kWriteOnlyFlags;
   if (!fn) return sync_call(from_handle(client), c, error_bits);
   return issue(from_handle(client), c, fn, context);
 }

@@ -59,7 +59,8 @@ EXPORT_SYMBOL_GPL(dmio_io_client_destroy);
  * @where: the regions; a region of count 0 is skipped unless
  *         @io_req->bi_opf has REQ_PREFLUSH (then: an empty flush to it)
  * @sync_error_bits: synchronous calls: where to store the error bits, if
- *                   not NULL; always written
+ *                   not NULL; left alone when the call is refused, as
+ *                   dm-io leaves it on its early returns
  * @ioprio: the I/O priority of every bio
  *
  * As the kernel's dm_io(): synchronous (REQ_SYNC added, uninterruptible
@@ -72,8 +73,9 @@ EXPORT_SYMBOL_GPL(dmio_io_client_destroy);
  *
  * A call dm_io() would carry out is carried out: a region it would only
  * send to the block layer to fail (past the end of its device, not on its
- * logical blocks) gets its error bit, unissued, and no regions is a call
- * that completes at once.  Calls dm_io() would crash or corrupt data on
+ * logical blocks) gets its error bit, unissued; no regions is a call that
+ * completes at once; REQ_FUA and REQ_PREFLUSH are dropped from discards
+ * and write-zeroes (which dm-raid1 may copy them onto).  Calls dm_io() would crash or corrupt data on
  * are refused with -EINVAL and a rate-limited message, before any I/O and
  * without a callback: more than BITS_PER_LONG regions, a read of several
  * regions, a region without a device, memory that is missing, unaligned
@@ -106,6 +108,7 @@ int dmio_io(struct dm_io_request *io_req, unsigned int num_regions,
 		buf.bvec = bio->bi_io_vec ? (const struct dmio_bvec *)
 			   &bio->bi_io_vec[bio->bi_iter.bi_idx] : NULL;
 		buf.offset = bio->bi_iter.bi_bvec_done;
+		buf.bounded = 1;
 		buf.bytes = bio->bi_iter.bi_size;
 		break;
 	case DM_IO_VMA:

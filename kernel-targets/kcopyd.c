@@ -23,23 +23,26 @@ static struct kmem_cache *dmio_kcopyd_cache_create(const char *name,
 	return kmem_cache_create("dmio_kcopyd_job", size, align, flags, ctor);
 }
 
+/* dm-kcopyd.c makes no other cache: a second one would get this name. */
 #undef kmem_cache_create
 #define kmem_cache_create dmio_kcopyd_cache_create
 
 #include "dm-kcopyd.c"
 
-/* Like dm-mod's: a module parameter of 0 means @def; none exceeds @max. */
+/*
+ * Like dm-mod's: a module parameter of 0 means @def, none exceeds @max,
+ * and the value used is stored back only if it is still the one read (an
+ * administrator may be writing the parameter through sysfs meanwhile).
+ */
 unsigned int __dm_get_module_param(unsigned int *module_param,
 				   unsigned int def, unsigned int max)
 {
 	unsigned int param = READ_ONCE(*module_param);
+	unsigned int used = !param ? def : min(param, max);
 
-	if (!param)
-		param = def;
-	else if (param > max)
-		param = max;
-	WRITE_ONCE(*module_param, param);
-	return param;
+	if (used != param)
+		cmpxchg(module_param, param, used);
+	return used;
 }
 
 static int __init dm_kcopyd_dmio_init(void)

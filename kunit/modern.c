@@ -430,6 +430,71 @@ static void bio_shorter_than_the_region_is_refused(struct kunit *test)
 	dmio_io_client_destroy(c);
 }
 
+/* dm-raid1 presets the bits of its flush and reads only them. */
+static void refused_sync_call_leaves_the_bits_alone(struct kunit *test)
+{
+	struct dm_io_client *c = client(test);
+	void *buf = filled(test, PAGE_SIZE, 1);
+	struct dm_io_region where[2] = {
+		dm_region(ram(test, 40), 0, PAGE_SECTORS),
+		dm_region(ram(test, 41), 0, PAGE_SECTORS),
+	};
+	unsigned long bits = ~0ul;
+
+	KUNIT_EXPECT_EQ(test, sync_io(c, REQ_OP_READ, vma(buf), 2, where, &bits),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, bits, ~0ul);
+	vfree(buf);
+	dmio_io_client_destroy(c);
+}
+
+/* dm-raid1 copies FUA and PREFLUSH from the bio it mirrors, discards too. */
+static void discard_with_fua_and_preflush_is_carried_out(struct kunit *test)
+{
+	struct dm_io_client *c = client(test);
+	struct dm_io_region where = dm_region(dev(test, NB_MEM), 0, 64);
+	unsigned long bits = ~0ul;
+
+	KUNIT_EXPECT_EQ(test, sync_io(c, REQ_OP_DISCARD | REQ_FUA | REQ_PREFLUSH,
+				      kmem(NULL), 1, &where, &bits), 0);
+	KUNIT_EXPECT_EQ(test, bits, 0ul);
+	dmio_io_client_destroy(c);
+}
+
+/*
+ * dm-io's empty flush has no sectors, so the block layer never checks
+ * where it points (a null_blk disk with a cache: the flush reaches it).
+ */
+static void empty_flush_region_may_point_anywhere(struct kunit *test)
+{
+	struct dm_io_client *c = client(test);
+	struct block_device *bdev = dev(test, NB_CACHE);
+	struct dm_io_region where = dm_region(bdev, bdev_nr_sectors(bdev) + 3, 0);
+	unsigned long bits = ~0ul;
+
+	KUNIT_EXPECT_EQ(test, sync_io(c, REQ_OP_WRITE | REQ_PREFLUSH, kmem(NULL), 1,
+				      &where, &bits), 0);
+	KUNIT_EXPECT_EQ(test, bits, 0ul);
+	dmio_io_client_destroy(c);
+}
+
+static void bio_with_its_iterator_used_up_is_refused(struct kunit *test)
+{
+	struct dm_io_client *c = client(test);
+	struct page **pages = pages_alloc(test, 4);
+	struct bio *bio = patterned_bio(test, pages, 4 * PAGE_SIZE);
+	struct dm_io_memory mem = { .type = DM_IO_BIO, .ptr.bio = bio };
+	struct dm_io_region where = dm_region(ram(test, 40), 0, PAGE_SECTORS);
+	unsigned long bits;
+
+	KUNIT_EXPECT_EQ(test, sync_io(c, REQ_OP_WRITE, mem, 1, &where, &bits),
+			-EINVAL);
+	bio_uninit(bio);
+	kfree(bio);
+	pages_free(pages, 4);
+	dmio_io_client_destroy(c);
+}
+
 #ifdef CONFIG_FAULT_INJECTION
 /* A page-sized async write of @c's, the slab failing for the caller. */
 struct held_write {
@@ -529,6 +594,10 @@ static struct kunit_case dmio_modern_cases[] = {
 	KUNIT_CASE(no_regions_complete_at_once),
 	KUNIT_CASE(read_of_two_regions_is_refused),
 	KUNIT_CASE(bio_shorter_than_the_region_is_refused),
+	KUNIT_CASE(refused_sync_call_leaves_the_bits_alone),
+	KUNIT_CASE(discard_with_fua_and_preflush_is_carried_out),
+	KUNIT_CASE(empty_flush_region_may_point_anywhere),
+	KUNIT_CASE(bio_with_its_iterator_used_up_is_refused),
 #ifdef CONFIG_FAULT_INJECTION
 	KUNIT_CASE(clients_do_not_share_reserves),
 #endif

@@ -107,7 +107,8 @@ struct dmio_buffer {
 	enum dmio_buffer_kind kind;
 	/* Page lists: into the first page; bio_vec arrays: into the first entry. */
 	unsigned int offset;
-	/* Bytes the buffer holds from there (a bio's bi_size); 0: enough. */
+	/* bounded: the buffer holds only @bytes from there (a bio's bi_size). */
+	unsigned char bounded;
 	unsigned long long bytes;
 	union {
 		const struct dmio_page_list *pl;
