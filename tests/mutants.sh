@@ -54,7 +54,7 @@ mutants=(
 	"bio-iterator-ignored@dmio_core.cpp@s/walk\(BvecCursor\(buf.bvec, buf.offset\)\)/walk(BvecCursor(buf.bvec, 0))/@bio_memory_starts_at_its_iterator"
 	"no-req-sync@dmio_core.cpp@s/c.flags \|= DMIO_REQ_SYNC;/;/@sync_call_adds_req_sync"
 	"bits-zeroed-on-refusal@dmio_core.cpp@s/if \(error_bits && !c.dm_io_semantics\) \*error_bits = 0;/if (error_bits) *error_bits = 0;/@refused_sync_call_leaves_the_bits_alone"
-	"fua-discard-refused@dmio_core.cpp@s/c.flags &= ~kWriteOnlyFlags;/;/@discard_with_fua_and_preflush_is_carried_out"
+	"fua-discard-refused@dmio_core.cpp@s/c.flags &= ~kWriteOnlyFlags;/c.flags &= ~0U;/@discard_with_fua_and_preflush_is_carried_out"
 )
 
 want=("$@")
