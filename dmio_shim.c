@@ -245,31 +245,30 @@ EXPORT_SYMBOL_GPL(dmio_owner_gone);
 static DEFINE_RATELIMIT_STATE(dmio_reject_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 
+/* One rate limit for every message about a caller's request. */
+static void dmio_request_msg(const char *what, const char *fmt, va_list *args)
+{
+	struct va_format vaf = { .fmt = fmt, .va = args };
+
+	if (__ratelimit(&dmio_reject_rs))
+		pr_err("%s: %pV\n", what, &vaf);
+}
+
 void dmio_reject(const char *fmt, ...)
 {
-	struct va_format vaf;
 	va_list args;
 
-	if (!__ratelimit(&dmio_reject_rs))
-		return;
 	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("request refused: %pV\n", &vaf);
+	dmio_request_msg("request refused", fmt, &args);
 	va_end(args);
 }
 
 void dmio_region_failed(const char *fmt, ...)
 {
-	struct va_format vaf;
 	va_list args;
 
-	if (!__ratelimit(&dmio_reject_rs))
-		return;
 	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("region failed: %pV\n", &vaf);
+	dmio_request_msg("region failed", fmt, &args);
 	va_end(args);
 }
 
