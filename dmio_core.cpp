@@ -105,6 +105,12 @@ static_assert(sizeof(Request) <= DMIO_REQUEST_BYTES && alignof(Request) <= align
 
 // ---- Buffer cursors: where the next bytes of the caller's data live ----
 
+// Pages a piece of memory spans: the block layer's segments for it at
+// most (segments are at least a page long and never cross a page badly).
+constexpr unsigned long pages_spanned(unsigned long offset, unsigned long len) {
+  return ((offset & (DMIO_PAGE_SIZE - 1)) + len + DMIO_PAGE_SIZE - 1) / DMIO_PAGE_SIZE;
+}
+
 // A piece of the buffer, within one page for every cursor but bio_vec
 // arrays, whose entries may span pages.  page == nullptr: the buffer
 // vanished under the call (see VmallocCursor).
@@ -119,6 +125,7 @@ class PageListCursor {
   PageListCursor(const dmio_page_list *pl, unsigned int offset) : pl_(pl), offset_(offset) {}
   Segment peek() const { return {pl_->page, offset_, DMIO_PAGE_SIZE - offset_}; }
   unsigned int offset() const { return offset_; }
+  unsigned long long vecs(Bytes want) const { return pages_spanned(offset_, want.n); }
   void advance(unsigned int bytes) {
     offset_ += bytes;
     if (offset_ == DMIO_PAGE_SIZE) {
@@ -139,6 +146,14 @@ class BvecCursor {
   Segment peek() const { return {bv_->page, bv_->offset + done_, bv_->len - done_}; }
   // A table fills an entry at a time, wherever the data starts in a page.
   unsigned int offset() const { return 0; }
+  // The entries @want bytes take, counted up to a full table: a small
+  // bio that holds its table inline needs no allocation for it.
+  unsigned long long vecs(Bytes want) const {
+    unsigned int n = 1;
+    for (unsigned long long have = bv_->len - done_; have < want.n && n < DMIO_BIO_MAX_VECS; n++)
+      have += bv_[n].len;
+    return n;
+  }
   void advance(unsigned int bytes) {
     done_ += bytes;
     if (done_ == bv_->len) {
@@ -163,6 +178,7 @@ class LinearCursor {
   explicit LinearCursor(const char *addr) : addr_(addr) {}
   Segment peek() const { return {dmio_virt_to_page(addr_), offset(), DMIO_PAGE_SIZE - offset()}; }
   unsigned int offset() const { return page_offset(addr_); }
+  unsigned long long vecs(Bytes want) const { return pages_spanned(offset(), want.n); }
   void advance(unsigned int bytes) { addr_ += bytes; }
 
  private:
@@ -181,6 +197,7 @@ class VmallocCursor {
     return {batch_[next_], offset(), DMIO_PAGE_SIZE - offset()};
   }
   unsigned int offset() const { return page_offset(addr_); }
+  unsigned long long vecs(Bytes want) const { return pages_spanned(offset(), want.n); }
   void advance(unsigned int bytes) {
     if (offset() + bytes == DMIO_PAGE_SIZE) next_++;
     addr_ += bytes;
@@ -313,12 +330,6 @@ int check_regions(const Call &c, Plan *plan) {
     plan->lim.add(lim);
   }
   return 0;
-}
-
-// Pages a piece of memory spans: the block layer's segments for it at
-// most (segments are at least a page long and never cross a page badly).
-constexpr unsigned long pages_spanned(unsigned long offset, unsigned long len) {
-  return ((offset & (DMIO_PAGE_SIZE - 1)) + len + DMIO_PAGE_SIZE - 1) / DMIO_PAGE_SIZE;
 }
 
 // Can every block of a bio_vec array be carried by one bio, within the
@@ -478,7 +489,6 @@ class Dispatcher {
 
  private:
   void issue_all() {
-    const Plug plug(several_bios());
     for (unsigned int i = 0; i < c_.num_regions; i++) {
       if (!c_.where[i].count && (opf_ & DMIO_REQ_PREFLUSH) && live({i})) empty_flush({i});
     }
@@ -492,33 +502,6 @@ class Dispatcher {
 
   // Not failed by validation (dm_io_semantics): its bios are issued.
   bool live(RegionIndex r) const { return !(plan_.failed & r.bit()); }
-
-  // Holds back the bios of one call so the device sees them together; for
-  // a single bio that only costs time.
-  class Plug {
-   public:
-    explicit Plug(bool wanted) : active_(wanted) {
-      if (active_) dmio_plug_start(&plug_);
-    }
-    ~Plug() {
-      if (active_) dmio_plug_finish(&plug_);
-    }
-    Plug(const Plug &) = delete;
-    Plug &operator=(const Plug &) = delete;
-
-   private:
-    dmio_plug plug_;
-    const bool active_;
-  };
-
-  // Conservative: true unless the call surely fits one bio.
-  bool several_bios() const {
-    if (c_.num_regions > 1 || !is_data_op(c_.op) || plan_.lim.blocks_span_pieces()) return true;
-    // A bio_vec entry holds at least a sector; pages may start mid-page.
-    const Bytes one_bio = c_.buf->kind == DMIO_BUFFER_BVEC ? Sectors{DMIO_BIO_MAX_VECS}.bytes()
-                                                           : Bytes{kFullTable.n - DMIO_PAGE_SIZE};
-    return plan_.longest.bytes().n > one_bio.n;
-  }
 
   // Forward progress.  A call takes bios from three pools, always in this
   // order: its first bio (DMIO_POOL_CALLS), which holds the call's state
@@ -613,7 +596,7 @@ class Dispatcher {
           ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.lim.block)};
       const Bytes want = {ktl::min(rest.n, room.n)};
       struct bio *bio =
-          alloc(leader, lead, max_vecs(want, cursor.offset()), leader.sector + at.n, opf_);
+          alloc(leader, lead, max_vecs(cursor.vecs(want)), leader.sector + at.n, opf_);
       const Sectors got = Sectors::of(fill(bio, cursor, want));
       if (!got.n) {
         // The buffer is gone (fill() warned), or - a bug - not even one
@@ -650,12 +633,9 @@ class Dispatcher {
       if (c_.where[i].count > at.n) failed_ |= RegionIndex{i}.bit();
   }
 
-  // Vectors @want bytes from page offset @offset may need: a page each
-  // (bio_vec arrays: an entry each, 512 bytes at least), and no more than
-  // the devices take as segments.
-  unsigned int max_vecs(Bytes want, unsigned int offset) const {
-    const unsigned long long vecs =
-        c_.buf->kind == DMIO_BUFFER_BVEC ? Sectors::of(want).n : pages_spanned(offset, want.n);
+  // A bio's vector table: what the cursor says its data needs, and no
+  // more than the devices take as segments.
+  unsigned int max_vecs(unsigned long long vecs) const {
     const unsigned int table = plan_.lim.blocks_span_pieces()
                                    ? ktl::min(DMIO_BIO_MAX_VECS, plan_.lim.max_segments)
                                    : DMIO_BIO_MAX_VECS;

@@ -95,7 +95,6 @@ static void dmio_check_mirrors(void)
 #undef DMIO_SAME_FIELD
 
 	BUILD_BUG_ON(sizeof(struct completion) > sizeof(struct dmio_completion));
-	BUILD_BUG_ON(sizeof(struct blk_plug) > sizeof(struct dmio_plug));
 	BUILD_BUG_ON(sizeof(struct mutex) > sizeof(struct dmio_mutex));
 }
 
@@ -642,7 +641,8 @@ static struct dmio_pools *dmio_pools_make(const unsigned int sizes[DMIO_NR_POOLS
 			BIOSET_NEED_BVECS) ||
 	    bioset_init(&pools->chunks, 1, offsetof(struct dmio_bio, bio),
 			BIOSET_NEED_BVECS) ||
-	    bioset_init(&pools->clones, 1, offsetof(struct dmio_bio, bio), 0))
+	    bioset_init(&pools->clones, 1, offsetof(struct dmio_bio, bio),
+			BIOSET_NEED_BVECS))
 		goto fail;
 	if (!dmio_pools_resize(pools, sizes))
 		return pools;
@@ -783,17 +783,42 @@ struct bio *dmio_bio_alloc(struct dmio_pools *pools, struct block_device *bdev,
 	return bio;
 }
 
+/*
+ * block/blk.h's BIO_INLINE_VECS (4 in 6.1 and 6.12), which modules cannot
+ * see: the vectors a bio of a bio_set with BIOSET_NEED_BVECS holds inline.
+ */
+#define DMIO_INLINE_VECS 4
+
+/*
+ * A bio with @src's data for another device.  A small one gets a copy of
+ * @src's few vector entries, inline in its own bio: the block layer lets
+ * a bio of one small entry skip its split check, which a clone (bi_vcnt 0)
+ * never may, and a copy holds no reference on @src.  Larger ones share
+ * @src's table.  (The clones' bio_set has inline vectors, and its bvec
+ * pool is never used: no bio of it needs a table of its own.)
+ */
 struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 			   struct block_device *bdev, unsigned int opf,
 			   dmio_sector_t sector, void *owner,
 			   unsigned int region)
 {
-	struct bio *clone = dmio_alloc(pools, &pools->clones, bdev, 0, opf, src);
+	struct bio *bio;
 
-	clone->bi_opf = dmio_opf_to_kernel(opf);
-	bio_get(src);
-	dmio_bio_tag(clone, sector, owner, region, src);
-	return clone;
+	if (src->bi_vcnt > DMIO_INLINE_VECS) {
+		bio = dmio_alloc(pools, &pools->clones, bdev, 0, opf, src);
+		bio->bi_opf = dmio_opf_to_kernel(opf);
+		bio_get(src);
+		dmio_bio_tag(bio, sector, owner, region, src);
+		return bio;
+	}
+	bio = dmio_alloc(pools, &pools->clones, bdev, src->bi_vcnt, opf, NULL);
+	memcpy(bio->bi_io_vec, src->bi_io_vec,
+	       src->bi_vcnt * sizeof(*bio->bi_io_vec));
+	bio->bi_vcnt = src->bi_vcnt;
+	bio->bi_iter.bi_size = src->bi_iter.bi_size;
+	bio->bi_ioprio = src->bi_ioprio;
+	dmio_bio_tag(bio, sector, owner, region, NULL);
+	return bio;
 }
 
 void dmio_bio_put(struct bio *bio)
@@ -826,16 +851,6 @@ void dmio_bio_submit(struct bio *bio)
 {
 	to_dmio_bio(bio)->issued = bio->bi_iter;
 	submit_bio(bio);
-}
-
-void dmio_plug_start(struct dmio_plug *plug)
-{
-	blk_start_plug((struct blk_plug *)plug);
-}
-
-void dmio_plug_finish(struct dmio_plug *plug)
-{
-	blk_finish_plug((struct blk_plug *)plug);
 }
 
 void dmio_mutex_init(struct dmio_mutex *m)

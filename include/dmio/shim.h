@@ -88,10 +88,6 @@ struct dmio_completion {
 	unsigned long opaque[16];
 };
 
-struct dmio_plug {
-	unsigned long opaque[8];
-};
-
 struct dmio_mutex {
 	unsigned long opaque[32];
 };
@@ -242,8 +238,9 @@ unsigned int dmio_pools_free(struct dmio_pools *pools, enum dmio_pool pool);
  *   reference for the core to drop with dmio_bio_put() once that state is
  *   no longer needed;
  * - its later bios (DMIO_POOL_CHUNKS);
- * - clones sharing another bio's data (DMIO_POOL_CLONES), which keep
- *   their source alive until they are done.
+ * - clones, bios with another bio's data for another region
+ *   (DMIO_POOL_CLONES): a small bio's vectors are copied, a larger one's
+ *   table is shared and the clone keeps its source alive until done.
  *
  * Inside a bio submission (a map function), our bios already issued wait
  * on current->bio_list; before waiting on a pool they are handed to the
@@ -271,9 +268,6 @@ unsigned int dmio_bio_size(struct bio *bio);
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes);
 void dmio_bio_set_ioprio(struct bio *bio, unsigned short ioprio);
 void dmio_bio_submit(struct bio *bio);
-
-void dmio_plug_start(struct dmio_plug *plug);
-void dmio_plug_finish(struct dmio_plug *plug);
 
 void dmio_mutex_init(struct dmio_mutex *m);
 void dmio_mutex_lock(struct dmio_mutex *m);
