@@ -33,18 +33,6 @@ mirror_up() {
 }
 mirror_down() { dm_remove kmir kleg1; }
 
-# "0 32768 mirror 2 254:1 254:2 <in sync>/<regions> ..." field 7.
-sync_ratio() { dmsetup status kmir | awk '{ print $7 }'; }
-in_sync() { _r=$(sync_ratio) && [ "${_r%/*}" = "${_r#*/}" ]; }
-
-wait_in_sync() {
-	_t=0
-	until in_sync; do
-		[ $_t -ge 120 ] && { say "not in sync after 120 s: $(dmsetup status kmir)"; return 1; }
-		sleep 1
-		_t=$((_t + 1))
-	done
-}
 
 fill_legs() {
 	dd if=/dev/urandom of=$L0 bs=1M count=16 status=none &&
@@ -53,7 +41,7 @@ fill_legs() {
 }
 
 resync_copies_leg0() {
-	wait_in_sync && mirror_down && flush_dev $L0 $L1 &&
+	kmirror_wait_in_sync kmir && mirror_down && flush_dev $L0 $L1 &&
 	legs_identical "$SECTORS" $L0 $L1
 }
 
@@ -62,16 +50,7 @@ fio_mixed() {
 		--bsrange=4k-64k --fsync=8
 }
 
-swap_leg1_mid_run() {
-	run_fio "kmir-fail-$1" /dev/mapper/kmir randwrite 16k 8m 7 --rate=,2m &
-	_fio=$!
-	sleep 2
-	if ! dmsetup load kleg1 --table "0 $SECTORS error" ||
-		! dmsetup resume kleg1; then
-		say "could not swap leg 1 for dm-error"
-	fi
-	wait "$_fio"
-}
+swap_leg1_mid_run() { fio_while_failing "kmir-fail-$1" /dev/mapper/kmir 8m 2m kleg1; }
 
 # Discard through the mirror reaches both legs: null_blk disks with
 # discard, memory backed, so a discarded range reads back as zeroes.
@@ -126,7 +105,7 @@ run_set() {
 	fill_legs && check "${_tag}_create" mirror_up || return 1
 	check "${_tag}_resync_makes_legs_equal" resync_copies_leg0
 	check "${_tag}_recreate_same_log" mirror_up
-	check "${_tag}_recreated_in_sync_at_once" in_sync
+	check "${_tag}_recreated_in_sync_at_once" kmirror_in_sync kmir
 	check "${_tag}_fio_verifies_mixed_sizes_with_fsync" fio_mixed "$_tag"
 	check "${_tag}_discard_reaches_both_legs" discard_reaches_both_legs
 	if [ "$_tag" = dmio ]; then
@@ -139,12 +118,7 @@ run_set() {
 	check "${_tag}_failed_leg_shown" test "$(leg1_health)" = D
 	eval "STATUS_$_tag=\"\$(status_shape)\""
 	mirror_down
-	if [ "$_tag" = dmio ]; then
-		check dmio_modern_calls_rise test "$(dmio_modern_calls)" -gt "$_calls"
-	else
-		check stock_bypasses_dmio test "$(dmio_modern_calls)" -eq "$_calls"
-	fi
-	check "${_tag}_unload" modules_unload "$@"
+	unload_set "$_tag" "$_calls" "" "$@"
 }
 
 # shellcheck disable=SC2086 # lists of module names

@@ -109,12 +109,7 @@ run_set() {
 	check "${_tag}_small_cow_invalidates_snapshot" overflow
 	say "$_tag: small COW status '$(dmsetup status ksnap)'"
 	snap_down
-	if [ "$_tag" = dmio ]; then
-		check dmio_snapshot_modern_calls_rise test "$(dmio_modern_calls)" -gt "$_calls"
-	else
-		check stock_snapshot_bypasses_dmio test "$(dmio_modern_calls)" -eq "$_calls"
-	fi
-	check "${_tag}_unload" modules_unload "$@"
+	unload_set "$_tag" "$_calls" snapshot_ "$@"
 }
 
 # shellcheck disable=SC2086 # lists of module names

@@ -22,21 +22,12 @@ ON_DMIO="dm-kcopyd-dmio dm-log-dmio dm-region-hash-dmio dm-mirror-dmio dm-bufio-
 
 md5_of() { dd if="$1" bs=1M count=16 iflag=direct status=none | md5sum | cut -d' ' -f1; }
 
-in_sync() {
-	_r=$(dmsetup status smir | awk '{ print $7 }') && [ "${_r%/*}" = "${_r#*/}" ]
-}
-
 stack_up() {
 	head -c $((16 << 20)) /dev/urandom >/tmp/stack.data &&
 	dd if=/tmp/stack.data of=$L0 bs=1M oflag=direct status=none &&
 	dd if=/dev/zero of=$COW bs=1M count=1 oflag=direct status=none &&
 	dmsetup create smir --table "0 $SECTORS mirror core 1 1024 2 $L0 0 $L1 0" || return 1
-	_t=0
-	until in_sync; do
-		[ $_t -ge 120 ] && { say "mirror not in sync: $(dmsetup status smir)"; return 1; }
-		sleep 1
-		_t=$((_t + 1))
-	done
+	kmirror_wait_in_sync smir || return 1
 	# The origin learns the chunk size when it resumes, after the snapshot.
 	dmsetup create sorig --table "0 $SECTORS snapshot-origin /dev/mapper/smir" &&
 	dmsetup create ssnap --table "0 $SECTORS snapshot /dev/mapper/smir $COW P 16" &&

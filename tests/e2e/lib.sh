@@ -110,6 +110,37 @@ run_fio() {
 	}
 }
 
+# fio_while_failing NAME DEV SIZE RATE LEG: run_fio 16 KiB random writes
+# at RATE, and two seconds in swap the dm-linear device LEG for dm-error:
+# the writes must still verify.  The rate makes the run last long enough
+# for the swap to land inside it, whatever the emulation speed.
+fio_while_failing() {
+	run_fio "$1" "$2" randwrite 16k "$3" 7 --rate=,"$4" &
+	_fio=$!
+	sleep 2
+	if ! dmsetup load "$5" --table "0 $(dev_sectors "/dev/mapper/$5") error" ||
+		! dmsetup resume "$5"; then
+		say "could not swap $5 for dm-error"
+	fi
+	wait "$_fio"
+}
+
+# The kernel's dm-mirror DEV reports every region in sync: its status is
+# "<start> <len> mirror <legs> <leg devices...> <in sync>/<regions> ...".
+kmirror_in_sync() {
+	_r=$(dmsetup status "$1" | awk '{ print $(5 + $4) }') && [ "${_r%/*}" = "${_r#*/}" ]
+}
+
+# kmirror_wait_in_sync DEV: until it is, for two minutes at most.
+kmirror_wait_in_sync() {
+	_t=0
+	until kmirror_in_sync "$1"; do
+		[ $_t -ge 120 ] && { say "$1 not in sync after 120 s: $(dmsetup status "$1")"; return 1; }
+		sleep 1
+		_t=$((_t + 1))
+	done
+}
+
 # dmesg_count TEXT: how many kernel log lines contain TEXT.
 dmesg_count() { dmesg | grep -cF -- "$1"; }
 
@@ -133,3 +164,17 @@ modules_unload() {
 
 # dmio's modern-face (dmio_io) calls since it loaded, from debugfs.
 dmio_modern_calls() { awk '$1 == "modern" { print $2 }' /sys/kernel/debug/dmio/calls; }
+
+# unload_set TAG CALLS WHAT MODULE...: the end of an A/B set.  The dmio set
+# (TAG dmio) must have raised dmio's modern calls above CALLS, the stock set
+# left them alone (checks named after WHAT); then the modules go.
+unload_set() {
+	_tag=$1 _calls=$2 _what=$3
+	shift 3
+	if [ "$_tag" = dmio ]; then
+		check "dmio_${_what}modern_calls_rise" test "$(dmio_modern_calls)" -gt "$_calls"
+	else
+		check "stock_${_what}bypasses_dmio" test "$(dmio_modern_calls)" -eq "$_calls"
+	fi
+	check "${_tag}_unload" modules_unload "$@"
+}

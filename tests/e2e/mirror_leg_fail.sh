@@ -25,16 +25,7 @@ check create_mirror mirror_create m "$SECTORS" "$L0" /dev/mapper/flaky "$L2" ||
 # phase lasts several seconds whatever the emulation speed: the leg is
 # swapped well inside it, and the dead/error-count checks below fail if it
 # ever is not.
-fail_leg_mid_run() {
-	run_fio legfail /dev/mapper/m randwrite 16k 16m 7 --rate=,4m &
-	_fio=$!
-	sleep 2
-	if ! dmsetup load flaky --table "0 $SECTORS error" ||
-		! dmsetup resume flaky; then
-		say "could not swap the leg to dm-error"
-	fi
-	wait "$_fio"
-}
+fail_leg_mid_run() { fio_while_failing legfail /dev/mapper/m 16m 4m flaky; }
 check fio_verifies_through_leg_failure fail_leg_mid_run
 say "status after the failure: $(dmsetup status m)"
 check failed_leg_marked_dead legs_in_state m D 1
