@@ -22,7 +22,8 @@
  * The submitter holds a block plug while it issues, so the bios of all the
  * calls it has issued are outstanding together (null_blk on one CPU would
  * otherwise complete each bio inside submit_bio()); it flushes the plug
- * before it waits.  All three paths run under the same scheme.
+ * before it waits (plug=0: no plug, each bio is dispatched as it is
+ * submitted).  All three paths run under the same scheme.
  *
  * With wall_ms=N (qemu/bench-smp.sh) it measures wall-clock throughput
  * instead, on every online CPU at once: one submitting thread per CPU,
@@ -32,7 +33,7 @@
  * runs around it, then the median:
  *
  *   BENCHSMP <workload> cpus=<> round=<i> dmio/kernel=<>
- *   BENCHSMP <workload> cpus=<> median dmio/kernel=<> min=<> max=<>
+ *   BENCHSMP <workload> cpus=<> median dmio/kernel=<> q1=<> q3=<> min=<> max=<>
  *
  * The devices are <dev_prefix>0 .. <dev_prefix>7, null_blk disks with
  * memory_backed=0, so the I/O itself costs almost nothing.
@@ -87,6 +88,10 @@ MODULE_PARM_DESC(iters, "timed calls per path for every workload (0: small_iters
 static unsigned int warmup = 50;
 module_param(warmup, uint, 0444);
 MODULE_PARM_DESC(warmup, "untimed calls per path before timing (async: at least 4 x depth)");
+
+static bool plug = true;
+module_param(plug, bool, 0444);
+MODULE_PARM_DESC(plug, "async workloads issue under a block plug (0: each bio is dispatched, and on one CPU completed, as it is submitted)");
 
 static char *only;
 module_param(only, charp, 0444);
@@ -637,19 +642,19 @@ static int make_calls(struct bench *b, const struct workload *w, bench_fn fn,
 		      struct qd *q, unsigned int n, u64 deadline,
 		      unsigned long *made)
 {
-	struct blk_plug plug;
+	struct blk_plug bplug;
 	unsigned int i;
 	int ret = 0;
 
-	if (w->depth)
-		blk_start_plug(&plug);
+	if (w->depth && plug)
+		blk_start_plug(&bplug);
 	for (i = 0; i < n; i++) {
 		if (deadline && ktime_get_ns() >= deadline)
 			break;
 		if (w->depth) {
-			if (READ_ONCE(q->inflight) >= w->depth) {
-				blk_finish_plug(&plug);
-				blk_start_plug(&plug);
+			if (plug && READ_ONCE(q->inflight) >= w->depth) {
+				blk_finish_plug(&bplug);
+				blk_start_plug(&bplug);
 			}
 			qd_get(q, w->depth);
 		}
@@ -661,7 +666,8 @@ static int make_calls(struct bench *b, const struct workload *w, bench_fn fn,
 		}
 	}
 	if (w->depth) {
-		blk_finish_plug(&plug);
+		if (plug)
+			blk_finish_plug(&bplug);
 		if (!ret)
 			ret = qd_drain(q);
 		else
@@ -841,9 +847,10 @@ static int wall_workload(struct bench *b, const struct workload *w)
 		return ret;
 	}
 	sort(ratio, rounds, sizeof(ratio[0]), cmp_u64, NULL);
-	pr_info("BENCHSMP %s cpus=%u median dmio/kernel=%llu min=%llu max=%llu\n",
+	pr_info("BENCHSMP %s cpus=%u median dmio/kernel=%llu q1=%llu q3=%llu min=%llu max=%llu\n",
 		w->name, cpus, rounds % 2 ? ratio[rounds / 2] :
 		(ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2,
+		ratio[(rounds - 1) / 4], ratio[3 * (rounds - 1) / 4],
 		ratio[0], ratio[rounds - 1]);
 	return 0;
 }
@@ -964,12 +971,12 @@ static int __init dmio_bench_init(void)
 	if (IS_ERR(b))
 		return PTR_ERR(b);
 	if (wall_ms)
-		pr_info("BENCH-CONFIG wall_ms=%u rounds=%u warmup=%u cpus=%u devices=%s0..%u\n",
-			wall_ms, rounds, warmup, num_online_cpus(), dev_prefix,
-			BENCH_DEVS - 1);
+		pr_info("BENCH-CONFIG wall_ms=%u rounds=%u warmup=%u plug=%d cpus=%u devices=%s0..%u\n",
+			wall_ms, rounds, warmup, plug, num_online_cpus(),
+			dev_prefix, BENCH_DEVS - 1);
 	else
-		pr_info("BENCH-CONFIG small_iters=%u big_iters=%u iters=%u warmup=%u paths=%s devices=%s0..%u\n",
-			small_iters, big_iters, iters, warmup, paths,
+		pr_info("BENCH-CONFIG small_iters=%u big_iters=%u iters=%u warmup=%u plug=%d paths=%s devices=%s0..%u\n",
+			small_iters, big_iters, iters, warmup, plug, paths,
 			dev_prefix, BENCH_DEVS - 1);
 	for (w = workloads; w < workloads + ARRAY_SIZE(workloads) && !ret; w++) {
 		if (only ? strcmp(only, w->name) : wall_ms && !w->wall)
