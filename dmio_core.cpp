@@ -316,7 +316,7 @@ int check_regions(const Call &c, Plan *plan) {
         return e;
       continue;
     }
-    const dmio_sector_t size = dmio_bdev_sectors(r.bdev);
+    const dmio_sector_t size = lim.sectors;
     if (r.sector > size || r.count > size - r.sector) {
       if (int e = bad_region(c, plan, {i},
                              "region %u (sector %llu, count %llu) ends past its device (%llu "

@@ -295,11 +295,6 @@ int dmio_in_bio_submission(void)
 
 /* ---- Block devices ---- */
 
-dmio_sector_t dmio_bdev_sectors(struct block_device *bdev)
-{
-	return bdev_nr_sectors(bdev);
-}
-
 unsigned int dmio_bdev_logical_block_size(struct block_device *bdev)
 {
 	return bdev_logical_block_size(bdev);
@@ -309,6 +304,7 @@ void dmio_bdev_limits(struct block_device *bdev, struct dmio_limits *lim)
 {
 	struct queue_limits *q = &bdev_get_queue(bdev)->limits;
 
+	lim->sectors = bdev_nr_sectors(bdev);
 	lim->logical_block_size = q->logical_block_size;
 	lim->dma_alignment = bdev_dma_alignment(bdev);
 	lim->max_segments = q->max_segments;

@@ -119,6 +119,7 @@ struct dmio_buffer {
  * (an entry that starts or whose predecessor ends off the mask) ends one.
  */
 struct dmio_limits {
+	dmio_sector_t sectors;		/* the device's size */
 	unsigned int logical_block_size;
 	unsigned int dma_alignment;	/* a mask */
 	unsigned int max_segments;
@@ -187,7 +188,6 @@ void dmio_might_sleep(void);
 int dmio_in_bio_submission(void);
 
 /* Block devices. */
-dmio_sector_t dmio_bdev_sectors(struct block_device *bdev);
 unsigned int dmio_bdev_logical_block_size(struct block_device *bdev);
 void dmio_bdev_limits(struct block_device *bdev, struct dmio_limits *lim);
 /* Largest bio, in sectors, a device takes for a data-less op; 0: none. */
