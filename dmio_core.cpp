@@ -385,11 +385,10 @@ int check_buffer(const dmio_buffer &buf, const Plan &plan) {
     case DMIO_BUFFER_PAGE_LIST: {
       if (buf.offset & dma_mask) return refuse("page offset breaks the devices' dma alignment");
       if (straddles(buf.offset)) return refuse("a block across two pages exceeds max_segments");
-      unsigned int offset = buf.offset;
-      for (const dmio_page_list *pl = buf.pl; need.n; pl = pl->next, offset = 0) {
+      const dmio_page_list *pl = buf.pl;
+      for (unsigned long pages = pages_spanned(buf.offset, need.n); pages; pages--, pl = pl->next) {
         if (!pl) return refuse("page list is shorter than the largest region");
         if (!pl->page) return refuse("page list holds a NULL page");
-        need.n -= ktl::min<unsigned long long>(need.n, DMIO_PAGE_SIZE - offset);
       }
       return 0;
     }

@@ -171,6 +171,32 @@ static void rejects_short_page_list(struct kunit *test)
 	__free_page(page);
 }
 
+/* 4 KiB from offset 512 of a one-page list needs a second page. */
+static void rejects_page_list_short_by_its_offset(struct kunit *test)
+{
+	struct io_region where = region(ram(test, 31), 0, 8);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct page_list pl = { .page = page };
+	unsigned long bits;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, dm_io_sync(1, &where, WRITE, &pl, 512, &bits), -EINVAL);
+	__free_page(page);
+}
+
+static void rejects_null_page_in_list(struct kunit *test)
+{
+	struct io_region where = region(ram(test, 31), 0, 16);	/* 2 pages */
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct page_list second = { .page = NULL };
+	struct page_list pl = { .next = &second, .page = page };
+	unsigned long bits;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, dm_io_sync(1, &where, WRITE, &pl, 0, &bits), -EINVAL);
+	__free_page(page);
+}
+
 static void rejects_null_data(struct kunit *test)
 {
 	struct io_region where = region(ram(test, 31), 0, 8);
@@ -316,6 +342,8 @@ static struct kunit_case dmio_reject_cases[] = {
 	KUNIT_CASE(rejects_unknown_flag),
 	KUNIT_CASE(rejects_fua_on_read),
 	KUNIT_CASE(rejects_short_page_list),
+	KUNIT_CASE(rejects_page_list_short_by_its_offset),
+	KUNIT_CASE(rejects_null_page_in_list),
 	KUNIT_CASE(rejects_null_data),
 	KUNIT_CASE(rejects_data_not_sector_aligned),
 	KUNIT_CASE(rejects_sync_call_inside_bio_submission),
