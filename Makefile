@@ -86,7 +86,7 @@ stress: modules
 	qemu/stress.sh --kdir $(KDIR) --no-build --duration $(DURATION)
 
 C_SOURCES := $(filter-out %.mod.c,$(wildcard *.c kunit/*.c mirror/*.c stress/*.c kernel-targets/*.c bench/*.c)) \
-	$(wildcard kunit/*.h) \
+	$(wildcard kunit/*.h) dmio_stats.h dmio_trace.h \
 	include/dmio/dm-io.h include/dmio/shim.h include/dmio/testing.h \
 	include/dmio/compat.h include/dmio/kcompat.h
 CXX_SOURCES := $(wildcard *.cpp) dmio_mempool.h include/dmio/ktl.h

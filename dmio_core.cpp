@@ -60,7 +60,15 @@ struct Notify {
   void *context;
   void *invalidate;
   unsigned long invalidate_bytes;
+  unsigned long long trace_id;  // 0: the call is not traced
 };
+
+// The shim counts failed calls and traces completions; a call that did
+// neither is not worth a call into it.
+inline void tell(const Notify &notify, unsigned long bits) {
+  if (notify.trace_id | bits) dmio_call_done(notify.trace_id, bits);
+  notify.fn(bits, notify.context);
+}
 
 // One call in flight.  Lives in the front pad of the call's first bio (no
 // allocation of its own), holding a reference that keeps that bio's memory
@@ -91,7 +99,7 @@ class Request {
     if (notify.invalidate_bytes) dmio_invalidate_vmap(notify.invalidate, notify.invalidate_bytes);
     this->~Request();
     dmio_bio_put(host);
-    notify.fn(bits, notify.context);
+    tell(notify, bits);
   }
 
   ktl::Atomic<unsigned int> pending_{1};  // the dispatcher's own hold
@@ -237,6 +245,7 @@ struct Call {
   // 0, no flush) is not looked at.
   bool dm_io_semantics = false;
   unsigned short ioprio = 0;
+  unsigned long long trace_id = 0;
 };
 
 constexpr bool is_data_op(unsigned int op) { return op == DMIO_OP_READ || op == DMIO_OP_WRITE; }
@@ -481,7 +490,7 @@ class Dispatcher {
   void run() {
     issue_all();
     // No bio at all (empty regions, or devices without the op): done now.
-    if (!req_) return notify_.fn(failed_, notify_.context);
+    if (!req_) return tell(notify_, failed_);
     req_->fail(failed_);
     req_->release();
   }
@@ -749,14 +758,17 @@ int issue(Client *client, const Call &c, dmio_notify_fn fn, void *context) {
   if (vm_bytes) dmio_flush_vmap(vm, vm_bytes);
 
   const bool read = c.op == DMIO_OP_READ;
-  Dispatcher(client->pools(), c, plan, {fn, context, read ? vm : nullptr, read ? vm_bytes : 0})
+  Dispatcher(client->pools(), c, plan,
+             {fn, context, read ? vm : nullptr, read ? vm_bytes : 0, c.trace_id})
       .run();
   return 0;
 }
 
 Call make_call(unsigned int num_regions, const dmio_region *where, unsigned int opf,
-               const dmio_buffer *buf) {
-  return {num_regions, where, opf & DMIO_OP_MASK, opf & ~DMIO_OP_MASK, buf};
+               const dmio_buffer *buf, unsigned long long trace_id) {
+  Call c = {num_regions, where, opf & DMIO_OP_MASK, opf & ~DMIO_OP_MASK, buf};
+  c.trace_id = trace_id;
+  return c;
 }
 
 struct SyncWaiter {
@@ -795,12 +807,6 @@ int sync_call(Client *client, Call c, unsigned long *error_bits) {
   return r;
 }
 
-// Calls per face, for debugfs: how a test knows its I/O went through dmio.
-constinit ktl::Atomic<unsigned long> calls[DMIO_NR_FACES] = {ktl::Atomic<unsigned long>{0},
-                                                             ktl::Atomic<unsigned long>{0}};
-
-void count(dmio_face face) { calls[face].fetch_add(1, MemoryOrder::kRelaxed); }
-
 // The modern face's clients are the core's, behind an opaque handle.
 Client *from_handle(dmio_client *h) { return reinterpret_cast<Client *>(h); }
 dmio_client *to_handle(Client *c) { return reinterpret_cast<dmio_client *>(c); }
@@ -810,34 +816,34 @@ dmio_client *to_handle(Client *c) { return reinterpret_cast<dmio_client *>(c); }
 
 extern "C" int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
                               const dmio_region *where, int rw, const dmio_buffer *buf,
-                              unsigned long *error_bits) {
+                              unsigned long *error_bits, unsigned long long trace_id) {
   using namespace dmio;
-  count(DMIO_FACE_CLASSIC);
   // Made when the owner's module loaded (or by its first dm_io_get()):
   // the I/O path never allocates one.
   return sync_call(find_client(owner),
-                   make_call(num_regions, where, static_cast<unsigned int>(rw), buf), error_bits);
+                   make_call(num_regions, where, static_cast<unsigned int>(rw), buf, trace_id),
+                   error_bits);
 }
 
 extern "C" int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
                                const dmio_region *where, int rw, const dmio_buffer *buf,
-                               dmio_notify_fn fn, void *context) {
+                               dmio_notify_fn fn, void *context, unsigned long long trace_id) {
   using namespace dmio;
-  count(DMIO_FACE_CLASSIC);
   if (!fn) {
     dmio_reject("async request without a completion callback");
     return -DMIO_EINVAL;
   }
   return issue(find_client(owner),
-               make_call(num_regions, where, static_cast<unsigned int>(rw), buf), fn, context);
+               make_call(num_regions, where, static_cast<unsigned int>(rw), buf, trace_id), fn,
+               context);
 }
 
 extern "C" int dmio_core_io(dmio_client *client, unsigned int num_regions, const dmio_region *where,
                             unsigned int opf, const dmio_buffer *buf, dmio_notify_fn fn,
-                            void *context, unsigned long *error_bits, unsigned short ioprio) {
+                            void *context, unsigned long *error_bits, unsigned short ioprio,
+                            unsigned long long trace_id) {
   using namespace dmio;
-  count(DMIO_FACE_MODERN);
-  Call c = make_call(num_regions, where, opf, buf);
+  Call c = make_call(num_regions, where, opf, buf, trace_id);
   c.dm_io_semantics = true;
   c.ioprio = ioprio;
   // dm-raid1 copies FUA and PREFLUSH from the bio it mirrors, discards
@@ -848,8 +854,8 @@ extern "C" int dmio_core_io(dmio_client *client, unsigned int num_regions, const
   return issue(from_handle(client), c, fn, context);
 }
 
-extern "C" unsigned long dmio_core_calls(dmio_face face) {
-  return dmio::calls[face].load(ktl::MemoryOrder::kRelaxed);
+extern "C" dmio_pools *dmio_core_client_pools(dmio_client *client) {
+  return dmio::from_handle(client)->pools();
 }
 
 extern "C" dmio_client *dmio_core_client_create(void) {

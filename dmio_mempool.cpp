@@ -194,6 +194,11 @@ extern "C" unsigned int dmio_core_reserved_pages(dmio_owner_t owner) {
   return c ? c->pages() : 0;
 }
 
+extern "C" dmio_pools *dmio_core_owner_pools(dmio_owner_t owner) {
+  dmio::Client *c = dmio::find_client(owner);
+  return c ? c->pools() : nullptr;
+}
+
 extern "C" unsigned int dmio_core_pool_free(dmio_owner_t owner, dmio_pool pool) {
   dmio::Client *c = dmio::find_client(owner);
   return c ? c->pool_free(pool) : 0;

@@ -15,6 +15,7 @@
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
+#include <linux/kallsyms.h>
 #include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -30,6 +31,14 @@
 #include <dmio/dm-io.h>
 #include <dmio/shim.h>
 #include <dmio/testing.h>
+
+#include "dmio_stats.h"
+#define CREATE_TRACE_POINTS
+#include "dmio_trace.h"
+
+/* For probes of dmio's own tests (KUnit). */
+EXPORT_TRACEPOINT_SYMBOL_GPL(dmio_call_issue);
+EXPORT_TRACEPOINT_SYMBOL_GPL(dmio_call_done);
 
 /* What a dmio bio carries besides the bio itself (the bio_set front pad). */
 struct dmio_bio {
@@ -59,6 +68,14 @@ struct dmio_pools {
 	struct bio_list rescue_list;
 	struct work_struct rescue_work;
 	struct workqueue_struct *rescue_wq;
+
+	/* debugfs dmio/clients: who made it, and its pools' history. */
+	struct list_head node;		/* in dmio_clients */
+	const void *key;		/* the owner, or the modern client */
+	bool modern;
+	bool resizing;			/* pools below their size: growing */
+	char owner[MODULE_NAME_LEN];	/* "": not named yet */
+	unsigned int peak[DMIO_NR_POOLS];	/* most elements out at once */
 };
 
 static void dmio_check_mirrors(void)
@@ -104,23 +121,100 @@ static void dmio_check_mirrors(void)
  * The classic face.  <dmio/dm-io.h> turns each dm_io_*() call into one of
  * these with THIS_MODULE first: the caller's module names its client.
  */
-static int dmio_sync(struct module *owner, unsigned int num_regions,
-		     struct io_region *where, int rw,
-		     const struct dmio_buffer *buf, unsigned long *error_bits)
+static __always_inline int dmio_sync_counted(enum dmio_entry entry,
+					     struct module *owner,
+					     unsigned int num_regions,
+					     struct io_region *where, int rw,
+					     const struct dmio_buffer *buf,
+					     unsigned long *error_bits,
+					     u64 trace_id)
 {
-	return dmio_core_sync(owner, num_regions,
-			      (const struct dmio_region *)where,
-			      dmio_opf_to_core(rw), buf, error_bits);
+	dmio_count_call(entry);
+	return dmio_call_end(trace_id,
+			     dmio_core_sync(owner, num_regions,
+					    (const struct dmio_region *)where,
+					    dmio_opf_to_core(rw), buf,
+					    error_bits, trace_id));
 }
 
-static int dmio_async(struct module *owner, unsigned int num_regions,
-		      struct io_region *where, int rw,
-		      const struct dmio_buffer *buf, io_notify_fn fn,
-		      void *context)
+static noinline int dmio_sync_traced(enum dmio_entry entry,
+				     unsigned long caller,
+				     struct module *owner,
+				     unsigned int num_regions,
+				     struct io_region *where, int rw,
+				     const struct dmio_buffer *buf,
+				     unsigned long *error_bits)
 {
-	return dmio_core_async(owner, num_regions,
-			       (const struct dmio_region *)where,
-			       dmio_opf_to_core(rw), buf, fn, context);
+	u64 id = dmio_trace_issue(entry, owner, caller, num_regions,
+				  (const struct dmio_region *)where, rw);
+
+	return dmio_sync_counted(entry, owner, num_regions, where, rw, buf,
+				 error_bits, id);
+}
+
+/*
+ * The traced call is out of line: the common one keeps its arguments in
+ * place for the core, with nothing to save around a call.
+ */
+static __always_inline int dmio_sync(enum dmio_entry entry,
+				     unsigned long caller,
+				     struct module *owner,
+				     unsigned int num_regions,
+				     struct io_region *where, int rw,
+				     const struct dmio_buffer *buf,
+				     unsigned long *error_bits)
+{
+	if (dmio_tracing())
+		return dmio_sync_traced(entry, caller, owner, num_regions,
+					where, rw, buf, error_bits);
+	return dmio_sync_counted(entry, owner, num_regions, where, rw, buf,
+				 error_bits, 0);
+}
+
+static __always_inline int dmio_async_counted(enum dmio_entry entry,
+					      struct module *owner,
+					      unsigned int num_regions,
+					      struct io_region *where, int rw,
+					      const struct dmio_buffer *buf,
+					      io_notify_fn fn, void *context,
+					      u64 trace_id)
+{
+	dmio_count_call(entry);
+	return dmio_call_end(trace_id,
+			     dmio_core_async(owner, num_regions,
+					     (const struct dmio_region *)where,
+					     dmio_opf_to_core(rw), buf, fn,
+					     context, trace_id));
+}
+
+static noinline int dmio_async_traced(enum dmio_entry entry,
+				      unsigned long caller,
+				      struct module *owner,
+				      unsigned int num_regions,
+				      struct io_region *where, int rw,
+				      const struct dmio_buffer *buf,
+				      io_notify_fn fn, void *context)
+{
+	u64 id = dmio_trace_issue(entry, owner, caller, num_regions,
+				  (const struct dmio_region *)where, rw);
+
+	return dmio_async_counted(entry, owner, num_regions, where, rw, buf,
+				  fn, context, id);
+}
+
+static __always_inline int dmio_async(enum dmio_entry entry,
+				      unsigned long caller,
+				      struct module *owner,
+				      unsigned int num_regions,
+				      struct io_region *where, int rw,
+				      const struct dmio_buffer *buf,
+				      io_notify_fn fn, void *context)
+{
+	if (dmio_tracing())
+		return dmio_async_traced(entry, caller, owner, num_regions,
+					 where, rw, buf, fn, context);
+	return dmio_async_counted(entry, owner, num_regions, where, rw, buf,
+				  fn, context, 0);
 }
 
 /* dm_io_sync() of <dmio/dm-io.h>, for the module @owner. */
@@ -134,7 +228,8 @@ int __dm_io_sync(struct module *owner, unsigned int num_regions,
 		.pl = (const struct dmio_page_list *)pl,
 	};
 
-	return dmio_sync(owner, num_regions, where, rw, &buf, error_bits);
+	return dmio_sync(DMIO_ENTRY_SYNC, _RET_IP_, owner, num_regions, where,
+			 rw, &buf, error_bits);
 }
 EXPORT_SYMBOL_GPL(__dm_io_sync);
 
@@ -149,7 +244,8 @@ int __dm_io_async(struct module *owner, unsigned int num_regions,
 		.pl = (const struct dmio_page_list *)pl,
 	};
 
-	return dmio_async(owner, num_regions, where, rw, &buf, fn, context);
+	return dmio_async(DMIO_ENTRY_ASYNC, _RET_IP_, owner, num_regions,
+			  where, rw, &buf, fn, context);
 }
 EXPORT_SYMBOL_GPL(__dm_io_async);
 
@@ -163,7 +259,8 @@ int __dm_io_sync_bvec(struct module *owner, unsigned int num_regions,
 		.bvec = (const struct dmio_bvec *)bvec,
 	};
 
-	return dmio_sync(owner, num_regions, where, rw, &buf, error_bits);
+	return dmio_sync(DMIO_ENTRY_SYNC_BVEC, _RET_IP_, owner, num_regions,
+			 where, rw, &buf, error_bits);
 }
 EXPORT_SYMBOL_GPL(__dm_io_sync_bvec);
 
@@ -177,7 +274,8 @@ int __dm_io_async_bvec(struct module *owner, unsigned int num_regions,
 		.bvec = (const struct dmio_bvec *)bvec,
 	};
 
-	return dmio_async(owner, num_regions, where, rw, &buf, fn, context);
+	return dmio_async(DMIO_ENTRY_ASYNC_BVEC, _RET_IP_, owner, num_regions,
+			  where, rw, &buf, fn, context);
 }
 EXPORT_SYMBOL_GPL(__dm_io_async_bvec);
 
@@ -188,7 +286,8 @@ int __dm_io_sync_vm(struct module *owner, unsigned int num_regions,
 {
 	struct dmio_buffer buf = { .kind = DMIO_BUFFER_VM, .vm = data };
 
-	return dmio_sync(owner, num_regions, where, rw, &buf, error_bits);
+	return dmio_sync(DMIO_ENTRY_SYNC_VM, _RET_IP_, owner, num_regions, where,
+			 rw, &buf, error_bits);
 }
 EXPORT_SYMBOL_GPL(__dm_io_sync_vm);
 
@@ -199,14 +298,20 @@ int __dm_io_async_vm(struct module *owner, unsigned int num_regions,
 {
 	struct dmio_buffer buf = { .kind = DMIO_BUFFER_VM, .vm = data };
 
-	return dmio_async(owner, num_regions, where, rw, &buf, fn, context);
+	return dmio_async(DMIO_ENTRY_ASYNC_VM, _RET_IP_, owner, num_regions,
+			  where, rw, &buf, fn, context);
 }
 EXPORT_SYMBOL_GPL(__dm_io_async_vm);
 
 /* dm_io_get() of <dmio/dm-io.h>, for the module @owner. */
 int __dm_io_get(struct module *owner, unsigned int num_pages)
 {
-	return dmio_core_get(owner, num_pages);
+	int r = dmio_core_get(owner, num_pages);
+
+	/* A client made here has no module notification behind it (KUnit). */
+	dmio_pools_name_caller(dmio_core_owner_pools(owner), owner, false,
+			       _RET_IP_);
+	return r;
 }
 EXPORT_SYMBOL_GPL(__dm_io_get);
 
@@ -238,6 +343,54 @@ void dmio_owner_gone(struct module *owner)
 }
 EXPORT_SYMBOL_GPL(dmio_owner_gone);
 #endif
+
+/* ---- Counters and tracing (dmio_stats.h) ---- */
+
+DEFINE_PER_CPU(struct dmio_stats, dmio_stats);
+static DEFINE_PER_CPU(u64, dmio_trace_seq);
+
+/* Unique without a counter every CPU writes: a sequence per CPU. */
+static u64 dmio_next_id(void)
+{
+	unsigned int cpu = get_cpu();
+	u64 id = __this_cpu_inc_return(dmio_trace_seq) * nr_cpu_ids + cpu;
+
+	put_cpu();
+	return id;
+}
+
+u64 dmio_trace_issue(enum dmio_entry entry, const void *client,
+		     unsigned long caller, unsigned int num_regions,
+		     const struct dmio_region *where, unsigned int rw)
+{
+	unsigned int opf = dmio_opf_to_core(rw);
+	u64 id = dmio_next_id(), bytes = 0;
+	unsigned int i;
+
+	/* Not yet validated: no more regions than a valid call has. */
+	for (i = 0; where && num_regions <= DMIO_MAX_REGIONS &&
+	     i < num_regions; i++)
+		bytes = max_t(u64, bytes, where[i].count << SECTOR_SHIFT);
+	trace_dmio_call_issue(id, entry, client, caller, opf & DMIO_OP_MASK,
+			      opf & ~DMIO_OP_MASK, num_regions, bytes);
+	return id;
+}
+
+int dmio_call_refused(u64 trace_id, int error)
+{
+	this_cpu_inc(dmio_stats.refused);
+	if (trace_id)
+		trace_dmio_call_done(trace_id, 0, error);
+	return error;
+}
+
+void dmio_call_done(unsigned long long trace_id, unsigned long error_bits)
+{
+	if (error_bits)
+		this_cpu_inc(dmio_stats.failed);
+	if (trace_id)
+		trace_dmio_call_done(trace_id, error_bits, 0);
+}
 
 /* ---- Messages ---- */
 
@@ -465,6 +618,10 @@ void dmio_invalidate_vmap(void *addr, unsigned long bytes)
 
 /* ---- Reserves ---- */
 
+/* Every client's pools: debugfs dmio/clients, and their peaks. */
+static LIST_HEAD(dmio_clients);
+static DEFINE_SPINLOCK(dmio_clients_lock);
+
 static void dmio_rescue(struct work_struct *work)
 {
 	struct dmio_pools *pools = container_of(work, struct dmio_pools,
@@ -559,6 +716,14 @@ static void dmio_mempool_grow(mempool_t *pool, unsigned int min_nr,
 
 #define DMIO_NOFAIL_GFP (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
 
+/* While a pool grows, its elements not yet added are no loans to sample. */
+static void dmio_pools_resizing(struct dmio_pools *pools, bool on)
+{
+	spin_lock(&dmio_clients_lock);
+	pools->resizing = on;
+	spin_unlock(&dmio_clients_lock);
+}
+
 /**
  * dmio_pools_resize() - make each pool hold exactly sizes[pool] elements
  * @pools: the client's pools
@@ -595,6 +760,7 @@ int dmio_pools_resize(struct dmio_pools *pools,
 				goto out;
 		}
 	}
+	dmio_pools_resizing(pools, true);
 	for (p = 0; p < DMIO_NR_POOLS; p++) {
 		mempool_t *pool = dmio_pool(pools, p);
 
@@ -606,6 +772,7 @@ int dmio_pools_resize(struct dmio_pools *pools,
 			mempool_resize(pool, sizes[p]);	/* frees, never fails */
 		}
 	}
+	dmio_pools_resizing(pools, false);
 	r = 0;
 out:
 	for (p = 0; p < DMIO_NR_POOLS; p++) {
@@ -625,6 +792,7 @@ static struct dmio_pools *dmio_pools_make(const unsigned int sizes[DMIO_NR_POOLS
 
 	if (!pools)
 		return NULL;
+	INIT_LIST_HEAD(&pools->node);
 	spin_lock_init(&pools->rescue_lock);
 	bio_list_init(&pools->rescue_list);
 	INIT_WORK(&pools->rescue_work, dmio_rescue);
@@ -663,12 +831,20 @@ struct dmio_pools *dmio_pools_create(const unsigned int sizes[DMIO_NR_POOLS])
 	noio = memalloc_noio_save();
 	pools = dmio_pools_make(sizes);
 	memalloc_noio_restore(noio);
+	if (pools) {
+		spin_lock(&dmio_clients_lock);
+		list_add_tail(&pools->node, &dmio_clients);
+		spin_unlock(&dmio_clients_lock);
+	}
 	return pools;
 }
 
 /* Every bio of the client must have completed. */
 void dmio_pools_destroy(struct dmio_pools *pools)
 {
+	spin_lock(&dmio_clients_lock);
+	list_del(&pools->node);
+	spin_unlock(&dmio_clients_lock);
 	bioset_exit(&pools->clones);
 	bioset_exit(&pools->chunks);
 	bioset_exit(&pools->calls);
@@ -680,6 +856,94 @@ void dmio_pools_destroy(struct dmio_pools *pools)
 unsigned int dmio_pools_free(struct dmio_pools *pools, enum dmio_pool pool)
 {
 	return READ_ONCE(dmio_pool(pools, pool)->curr_nr);
+}
+
+static void dmio_pools_name(struct dmio_pools *pools, const void *key,
+			    bool modern, const char *owner)
+{
+	if (!pools)
+		return;
+	spin_lock(&dmio_clients_lock);
+	if (!pools->owner[0]) {
+		strscpy(pools->owner, owner, sizeof(pools->owner));
+		pools->key = key;
+		pools->modern = modern;
+	}
+	spin_unlock(&dmio_clients_lock);
+}
+
+/* The module the code at @ip belongs to, or its function if built in. */
+static void dmio_module_of(char *name, size_t len, unsigned long ip)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	const char *mod;
+
+	sprint_symbol(sym, ip);
+	mod = strchr(sym, '[');
+	strscpy(name, mod ? mod + 1 : sym, len);
+	name[strcspn(name, mod ? " ]" : "+")] = '\0';
+}
+
+void dmio_pools_name_caller(struct dmio_pools *pools, const void *key,
+			    bool modern, unsigned long caller)
+{
+	char name[MODULE_NAME_LEN];
+
+	/* A symbol lookup: only for a client not yet named. */
+	if (!pools || READ_ONCE(pools->owner[0]))
+		return;
+	dmio_module_of(name, sizeof(name), caller);
+	dmio_pools_name(pools, key, modern, name);
+}
+
+/*
+ * Records how many elements each pool of @bio's client has out now, where
+ * that is the most yet.  Called as a bio is issued, right after the
+ * allocation that took the last one.
+ */
+static noinline void dmio_pools_sample(struct bio *bio)
+{
+	struct bio_set *bs = bio->bi_pool;
+	struct dmio_pools *pools;
+	int p;
+
+	spin_lock(&dmio_clients_lock);
+	list_for_each_entry(pools, &dmio_clients, node) {
+		if (bs != &pools->calls && bs != &pools->chunks &&
+		    bs != &pools->clones)
+			continue;
+		if (pools->resizing)
+			break;
+		for (p = 0; p < DMIO_NR_POOLS; p++) {
+			mempool_t *pool = dmio_pool(pools, p);
+			int out = READ_ONCE(pool->min_nr) -
+				  READ_ONCE(pool->curr_nr);
+
+			if (out > (int)pools->peak[p])
+				pools->peak[p] = out;
+		}
+		break;
+	}
+	spin_unlock(&dmio_clients_lock);
+}
+
+/* Per bio: two per-CPU adds. */
+static void dmio_count_bio(struct bio *bio)
+{
+	this_cpu_inc(dmio_stats.bios);
+	this_cpu_add(dmio_stats.bytes, bio->bi_iter.bi_size);
+}
+
+/*
+ * Did @bio come from its pool's reserve (or does another)?  A vector table
+ * from the reserve is seen when the bio it went with came from there too,
+ * which the slab failing makes likely.
+ */
+static bool dmio_lent(struct bio *bio)
+{
+	mempool_t *pool = &bio->bi_pool->bio_pool;
+
+	return READ_ONCE(pool->curr_nr) < pool->min_nr;
 }
 
 /* ---- Bios ---- */
@@ -846,6 +1110,9 @@ void dmio_bio_set_ioprio(struct bio *bio, unsigned short ioprio)
 void dmio_bio_submit(struct bio *bio)
 {
 	to_dmio_bio(bio)->issued = bio->bi_iter;
+	dmio_count_bio(bio);
+	if (unlikely(dmio_lent(bio)))
+		dmio_pools_sample(bio);
 	submit_bio(bio);
 }
 
@@ -903,10 +1170,18 @@ static bool dmio_used_by(struct module *mod)
 static int dmio_module_event(struct notifier_block *nb, unsigned long state,
 			     void *module)
 {
-	if (state == MODULE_STATE_COMING && dmio_used_by(module))
-		return notifier_from_errno(dmio_core_owner_coming(module));
+	struct module *mod = module;
+	int r;
+
+	if (state == MODULE_STATE_COMING && dmio_used_by(mod)) {
+		r = dmio_core_owner_coming(mod);
+		if (!r)
+			dmio_pools_name(dmio_core_owner_pools(mod), mod, false,
+					mod->name);
+		return notifier_from_errno(r);
+	}
 	if (state == MODULE_STATE_GOING)
-		dmio_core_owner_gone(module);
+		dmio_core_owner_gone(mod);
 	return NOTIFY_DONE;
 }
 
@@ -916,18 +1191,94 @@ static struct notifier_block dmio_module_nb = {
 	.priority = INT_MAX,
 };
 
-/* ---- debugfs: dmio/calls, calls per face since load ---- */
+/*
+ * ---- debugfs: dmio/calls, what every CPU counted since load, and
+ * dmio/clients, a line per client: its reserve and its pools ----
+ */
 
 static struct dentry *dmio_debugfs;
 
 static int dmio_calls_show(struct seq_file *m, void *unused)
 {
-	seq_printf(m, "classic %lu\nmodern %lu\n",
-		   dmio_core_calls(DMIO_FACE_CLASSIC),
-		   dmio_core_calls(DMIO_FACE_MODERN));
+	static const char *const entries[DMIO_NR_ENTRIES] = {
+		"dm_io_sync", "dm_io_async", "dm_io_sync_bvec",
+		"dm_io_async_bvec", "dm_io_sync_vm", "dm_io_async_vm",
+		"dmio_io_sync", "dmio_io_async",
+	};
+	struct dmio_stats sum = {};
+	unsigned long face[2] = {};
+	int cpu, e;
+
+	for_each_possible_cpu(cpu) {
+		const struct dmio_stats *s = per_cpu_ptr(&dmio_stats, cpu);
+
+		for (e = 0; e < DMIO_NR_ENTRIES; e++)
+			sum.calls[e] += READ_ONCE(s->calls[e]);
+		sum.bios += READ_ONCE(s->bios);
+		sum.bytes += READ_ONCE(s->bytes);
+		sum.failed += READ_ONCE(s->failed);
+		sum.refused += READ_ONCE(s->refused);
+	}
+	for (e = 0; e < DMIO_NR_ENTRIES; e++)
+		face[e >= DMIO_NR_CLASSIC_ENTRIES] += sum.calls[e];
+	seq_printf(m, "classic %lu\nmodern %lu\n", face[0], face[1]);
+	for (e = 0; e < DMIO_NR_ENTRIES; e++)
+		seq_printf(m, "%s %lu\n", entries[e], sum.calls[e]);
+	seq_printf(m, "bios %lu\nbytes %llu\nfailed %lu\nrefused %lu\n",
+		   sum.bios, sum.bytes, sum.failed, sum.refused);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dmio_calls);
+
+static int dmio_clients_show(struct seq_file *m, void *unused)
+{
+	static const char *const names[DMIO_NR_POOLS] = {
+		"calls", "call_tables", "chunks", "chunk_tables", "clones",
+	};
+	struct dmio_pools *pools;
+	int p;
+
+	spin_lock(&dmio_clients_lock);
+	list_for_each_entry(pools, &dmio_clients, node) {
+		/* A reservation of n pages keeps n call elements. */
+		seq_printf(m, "%s %s key=%p reserve=%d",
+			   pools->owner[0] ? pools->owner : "-",
+			   pools->modern ? "modern" : "classic", pools->key,
+			   READ_ONCE(pools->calls.bio_pool.min_nr));
+		for (p = 0; p < DMIO_NR_POOLS; p++) {
+			mempool_t *pool = dmio_pool(pools, p);
+
+			seq_printf(m, " %s=%d/%d/%u", names[p],
+				   READ_ONCE(pool->min_nr),
+				   READ_ONCE(pool->curr_nr), pools->peak[p]);
+		}
+		seq_putc(m, '\n');
+	}
+	spin_unlock(&dmio_clients_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dmio_clients);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* debugfs files cannot be read from the kernel: their text, directly. */
+long dmio_debugfs_text(const char *name, char *buf, unsigned long size)
+{
+	struct seq_file m = { .buf = buf, .size = size - 1 };
+	int r;
+
+	if (!strcmp(name, "calls"))
+		r = dmio_calls_show(&m, NULL);
+	else if (!strcmp(name, "clients"))
+		r = dmio_clients_show(&m, NULL);
+	else
+		return -EINVAL;
+	if (r || seq_has_overflowed(&m))
+		return r ?: -EOVERFLOW;
+	buf[m.count] = '\0';
+	return m.count;
+}
+EXPORT_SYMBOL_GPL(dmio_debugfs_text);
+#endif
 
 static int __init dmio_init(void)
 {
@@ -945,6 +1296,8 @@ static int __init dmio_init(void)
 	/* Statistics only: dmio works without them. */
 	dmio_debugfs = debugfs_create_dir("dmio", NULL);
 	debugfs_create_file("calls", 0444, dmio_debugfs, NULL, &dmio_calls_fops);
+	debugfs_create_file("clients", 0444, dmio_debugfs, NULL,
+			    &dmio_clients_fops);
 	return 0;
 }
 

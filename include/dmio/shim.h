@@ -136,13 +136,18 @@ struct dmio_limits {
 
 int dmio_core_init(void);
 void dmio_core_exit(void);
+/*
+ * @trace_id: 0, or the id of the call's dmio_call_issue event, which the
+ * core hands back to dmio_call_done() when the call completes.
+ */
 int dmio_core_sync(dmio_owner_t owner, unsigned int num_regions,
 		   const struct dmio_region *where, int rw,
-		   const struct dmio_buffer *buf, unsigned long *error_bits);
+		   const struct dmio_buffer *buf, unsigned long *error_bits,
+		   unsigned long long trace_id);
 int dmio_core_async(dmio_owner_t owner, unsigned int num_regions,
 		    const struct dmio_region *where, int rw,
 		    const struct dmio_buffer *buf, dmio_notify_fn fn,
-		    void *context);
+		    void *context, unsigned long long trace_id);
 int dmio_core_get(dmio_owner_t owner, unsigned int num_pages);
 void dmio_core_put(dmio_owner_t owner, unsigned int num_pages);
 unsigned int dmio_core_reserved_pages(dmio_owner_t owner);
@@ -163,20 +168,24 @@ int dmio_core_io(struct dmio_client *client, unsigned int num_regions,
 		 const struct dmio_region *where, unsigned int opf,
 		 const struct dmio_buffer *buf, dmio_notify_fn fn,
 		 void *context, unsigned long *error_bits,
-		 unsigned short ioprio);
+		 unsigned short ioprio, unsigned long long trace_id);
 /* A client with its own reserve and pools; NULL without memory. */
 struct dmio_client *dmio_core_client_create(void);
 /* No call of @client's may be in flight. */
 void dmio_core_client_destroy(struct dmio_client *client);
-/* Calls made through each face since load (debugfs: dmio/calls). */
-enum dmio_face { DMIO_FACE_CLASSIC, DMIO_FACE_MODERN, DMIO_NR_FACES };
-unsigned long dmio_core_calls(enum dmio_face face);
+/* The pools of @owner's client (NULL: none), and of a modern client. */
+struct dmio_pools *dmio_core_owner_pools(dmio_owner_t owner);
+struct dmio_pools *dmio_core_client_pools(struct dmio_client *client);
 /* Completion of one bio issued with dmio_bio_alloc() or dmio_bio_clone(). */
 void dmio_core_bio_done(void *owner, unsigned int region, int failed);
 
 /* ---- Implemented by the shim (C), called by the core. ---- */
 
-
+/*
+ * A call has completed: called only when it failed a region or carries a
+ * trace id, so that a call with neither pays no call for it.
+ */
+void dmio_call_done(unsigned long long trace_id, unsigned long error_bits);
 
 /* Messages: every refused request logs through the rate limit. */
 __printf(1, 2) void dmio_reject(const char *fmt, ...);

@@ -44,4 +44,18 @@ unsigned int __dmio_pool_reserved(struct module *owner, enum dmio_pool pool);
  */
 void dmio_owner_gone(struct module *owner);
 
+/**
+ * dmio_debugfs_text() - what a file of dmio's debugfs directory shows now
+ * @name: "calls" or "clients"
+ * @buf: where to put the text, NUL-terminated
+ * @size: bytes at @buf
+ *
+ * The kernel cannot read debugfs files itself; a test reads the same text
+ * here.  Only where CONFIG_KUNIT is set.
+ *
+ * Return: the length of the text, -EINVAL for another @name, or
+ * -EOVERFLOW when it does not fit.
+ */
+long dmio_debugfs_text(const char *name, char *buf, unsigned long size);
+
 #endif /* _DMIO_TESTING_H */
