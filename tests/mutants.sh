@@ -55,6 +55,11 @@ mutants=(
 	"no-req-sync@dmio_core.cpp@s/c.flags \|= DMIO_REQ_SYNC;/;/@sync_call_adds_req_sync"
 	"bits-zeroed-on-refusal@dmio_core.cpp@s/if \(error_bits && !c.dm_io_semantics\) \*error_bits = 0;/if (error_bits) *error_bits = 0;/@refused_sync_call_leaves_the_bits_alone"
 	"fua-discard-refused@dmio_core.cpp@s/c.flags &= ~kWriteOnlyFlags;/c.flags &= ~0U;/@discard_with_fua_and_preflush_is_carried_out"
+	# Observability: events and counters that lie
+	"done-drops-bits@dmio_core.cpp@s/dmio_call_done\(notify.trace_id, bits\)/dmio_call_done(notify.trace_id, 0)/@failed_region_bits_reach_the_done_event"
+	"bios-uncounted@dmio_shim.c@s/this_cpu_inc\(dmio_stats.bios\);//@counters_count_entry_points_bios_and_bytes"
+	"refusals-uncounted@dmio_stats.h@s/return dmio_call_refused\(trace_id, r\);/return r;/@counters_count_failed_and_refused_calls"
+	"no-peak@dmio_shim.c@s/pools->peak\[p\] = out;/;/@clients_show_reserve_and_peak"
 )
 
 want=("$@")

@@ -178,3 +178,18 @@ unload_set() {
 	fi
 	check "${_tag}_unload" modules_unload "$@"
 }
+
+# dmio_latency: per-call latency from dmio's events in a trace (tracefs's
+# trace or trace_pipe, or trace-cmd report), a line "id=N <us> us" per
+# completed call: the README's recipe.
+dmio_latency() {
+	awk '/dmio_call_(issue|done):/ {
+		for (i = 2; i <= NF; i++) if ($i ~ /^dmio_call_/) break
+		ts = $(i - 1); sub(/:$/, "", ts); id = $(i + 1)
+		if ($i == "dmio_call_issue:") start[id] = ts
+		else if (id in start) {
+			printf "%s %d us\n", id, (ts - start[id]) * 1000000
+			delete start[id]
+		}
+	}' "$@"
+}
