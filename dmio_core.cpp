@@ -506,7 +506,33 @@ class Dispatcher {
       for (unsigned int i = 0; i < c_.num_regions; i++)
         if (c_.where[i].count && live({i})) dataless({i});
     }
+    plug_.finish();
   }
+
+  // Holds back a call's bios from its second chunk on, so that a device
+  // gets them as one batch (one doorbell; its scheduler may merge them).
+  // Most calls are one chunk, and a plug around a single bio costs a
+  // detour through the plug list for nothing.
+  class LazyPlug {
+   public:
+    LazyPlug() = default;
+    LazyPlug(const LazyPlug &) = delete;
+    LazyPlug &operator=(const LazyPlug &) = delete;
+    ~LazyPlug() { finish(); }
+    void start() {
+      if (started_) return;
+      dmio_plug_start(&plug_);
+      started_ = true;
+    }
+    void finish() {
+      if (started_) dmio_plug_finish(&plug_);
+      started_ = false;
+    }
+
+   private:
+    dmio_plug plug_;
+    bool started_ = false;
+  };
 
   // Not failed by validation (dm_io_semantics): its bios are issued.
   bool live(RegionIndex r) const { return !(plan_.failed & r.bit()); }
@@ -563,6 +589,7 @@ class Dispatcher {
       return;
     }
     for (dmio_sector_t done = 0; done < where.count;) {
+      if (done) plug_.start();
       const dmio_sector_t n = ktl::min(max, where.count - done);
       struct bio *bio = alloc(where, r, 0, where.sector + done, opf_);
       dmio_bio_set_size(bio, Sectors{n}.bytes().n);
@@ -596,6 +623,7 @@ class Dispatcher {
 
     const dmio_region &leader = c_.where[lead.i];
     for (Sectors at{0}; at.n < leader.count;) {
+      if (at.n) plug_.start();
       // As much as one vector table is sure to hold from the cursor's
       // page offset, ending on a block boundary of every region (but for
       // the last chunk, which ends with the leader).
@@ -738,6 +766,7 @@ class Dispatcher {
   const Plan &plan_;
   const Notify &notify_;
   const unsigned int opf_;
+  LazyPlug plug_;
   Request *req_ = nullptr;    // made with the first bio
   unsigned long failed_;      // regions failed before any bio of theirs
   bool cursor_lost_ = false;  // the buffer vanished mid-call

@@ -64,6 +64,8 @@ struct dmio_pools {
 	struct bio_set calls;
 	struct bio_set chunks;
 	struct bio_set clones;
+	/* The vectors a clones bio holds inline (block/blk.h's BIO_INLINE_VECS). */
+	unsigned int clone_inline_vecs;
 	spinlock_t rescue_lock;
 	struct bio_list rescue_list;
 	struct work_struct rescue_work;
@@ -112,6 +114,7 @@ static void dmio_check_mirrors(void)
 #undef DMIO_SAME_FIELD
 
 	BUILD_BUG_ON(sizeof(struct completion) > sizeof(struct dmio_completion));
+	BUILD_BUG_ON(sizeof(struct blk_plug) > sizeof(struct dmio_plug));
 	BUILD_BUG_ON(sizeof(struct mutex) > sizeof(struct dmio_mutex));
 }
 
@@ -808,6 +811,8 @@ static struct dmio_pools *dmio_pools_make(const unsigned int sizes[DMIO_NR_POOLS
 	    bioset_init(&pools->clones, 1, offsetof(struct dmio_bio, bio),
 			BIOSET_NEED_BVECS))
 		goto fail;
+	pools->clone_inline_vecs = pools->clones.back_pad /
+				   sizeof(struct bio_vec);
 	if (!dmio_pools_resize(pools, sizes))
 		return pools;
 fail:
@@ -1044,12 +1049,6 @@ struct bio *dmio_bio_alloc(struct dmio_pools *pools, struct block_device *bdev,
 }
 
 /*
- * block/blk.h's BIO_INLINE_VECS (4 in 6.1 and 6.12), which modules cannot
- * see: the vectors a bio of a bio_set with BIOSET_NEED_BVECS holds inline.
- */
-#define DMIO_INLINE_VECS 4
-
-/*
  * A bio with @src's data for another device.  A small one gets a copy of
  * @src's few vector entries, inline in its own bio: the block layer lets
  * a bio of one small entry skip its split check, which a clone (bi_vcnt 0)
@@ -1064,7 +1063,7 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 {
 	struct bio *bio;
 
-	if (src->bi_vcnt > DMIO_INLINE_VECS) {
+	if (src->bi_vcnt > pools->clone_inline_vecs) {
 		bio = dmio_alloc(pools, &pools->clones, bdev, 0, opf, src);
 		bio->bi_opf = dmio_opf_to_kernel(opf);
 		bio_get(src);
@@ -1072,6 +1071,8 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 		return bio;
 	}
 	bio = dmio_alloc(pools, &pools->clones, bdev, src->bi_vcnt, opf, NULL);
+	/* A table from the bvec pool would be one element for every call. */
+	WARN_ON_ONCE(bio->bi_io_vec != bio->bi_inline_vecs);
 	memcpy(bio->bi_io_vec, src->bi_io_vec,
 	       src->bi_vcnt * sizeof(*bio->bi_io_vec));
 	bio->bi_vcnt = src->bi_vcnt;
@@ -1114,6 +1115,16 @@ void dmio_bio_submit(struct bio *bio)
 	if (unlikely(dmio_lent(bio)))
 		dmio_pools_sample(bio);
 	submit_bio(bio);
+}
+
+void dmio_plug_start(struct dmio_plug *plug)
+{
+	blk_start_plug((struct blk_plug *)plug);
+}
+
+void dmio_plug_finish(struct dmio_plug *plug)
+{
+	blk_finish_plug((struct blk_plug *)plug);
 }
 
 void dmio_mutex_init(struct dmio_mutex *m)

@@ -113,6 +113,7 @@ static void testdisk_complete(struct testdisk *td, struct bio *bio)
 static void testdisk_submit_bio(struct bio *bio)
 {
 	struct testdisk *td = bio->bi_bdev->bd_disk->private_data;
+	bool cloned = bio_flagged(bio, BIO_CLONED);
 	struct testdisk_io io;
 	unsigned long flags;
 	bool hold;
@@ -129,6 +130,8 @@ static void testdisk_submit_bio(struct bio *bio)
 		.size = bio->bi_iter.bi_size,
 		.segments = testdisk_segments(&td->disk->queue->limits, bio),
 		.ioprio = bio->bi_ioprio,
+		.cloned = cloned,
+		.plugged = current->plug,
 	};
 	spin_lock_irqsave(&td->lock, flags);
 	if (td->log_len < TESTDISK_LOG_MAX)

@@ -51,6 +51,9 @@ struct testdisk_config {
  *	against max_segments (one per bio_vec unless an entry spans pages
  *	and must be cut at the maximum segment size or segment boundary)
  * @ioprio: bi_ioprio
+ * @cloned: it shares another bio's vector table (BIO_CLONED), as it came,
+ *	before any split of the disk's own
+ * @plugged: its submitter held a plug (current->plug)
  */
 struct testdisk_io {
 	enum req_op op;
@@ -59,6 +62,8 @@ struct testdisk_io {
 	unsigned int size;
 	unsigned int segments;
 	unsigned short ioprio;
+	bool cloned;
+	bool plugged;
 };
 
 /* Entries the log keeps; testdisk_log_lost() counts the bios past them. */

@@ -32,7 +32,7 @@ mutants=(
 	"unsupported-op-ok@dmio_core.cpp@s/failed_ \|= r.bit\(\);  \/\/ the device/\/\/ the device/@discard_on_unsupporting_device_sets_its_bit"
 	# Issue 8's defects, each brought back:
 	# 1. hold-and-wait: clones, or later bios, from the pool of first bios
-	"clones-from-call-pool@dmio_shim.c@s/&pools->clones, bdev, 0, opf, src/&pools->calls, bdev, 0, opf, src/@multi_region_call_issues_with_one_call_element_left"
+	"clones-from-call-pool@dmio_shim.c@s/&pools->clones, bdev,/&pools->calls, bdev,/g@multi_region_call_issues_with_one_call_element_left"
 	"chunks-from-call-pool@dmio_shim.c@s/&pools->chunks, bdev, nr_vecs, opf,/&pools->calls, bdev, nr_vecs, opf,/@long_call_issues_with_one_call_element_left"
 	# 2. one reserve for every consumer
 	"one-client@dmio_mempool.cpp@s/if \(s.owner.load\(\) == owner\) return/if (s.owner.load()) return/@consumer_with_reserve_held_does_not_starve_another"
@@ -55,6 +55,12 @@ mutants=(
 	"no-req-sync@dmio_core.cpp@s/c.flags \|= DMIO_REQ_SYNC;/;/@sync_call_adds_req_sync"
 	"bits-zeroed-on-refusal@dmio_core.cpp@s/if \(error_bits && !c.dm_io_semantics\) \*error_bits = 0;/if (error_bits) *error_bits = 0;/@refused_sync_call_leaves_the_bits_alone"
 	"fua-discard-refused@dmio_core.cpp@s/c.flags &= ~kWriteOnlyFlags;/c.flags &= ~0U;/@discard_with_fua_and_preflush_is_carried_out"
+	# Bios for the other regions: copies of small leaders, clones of
+	# large ones, each with the call's flags; the plug from chunk two on
+	"clone-drops-flags@dmio_shim.c@s/bio->bi_opf = dmio_opf_to_kernel\(opf\);/bio->bi_opf = dmio_opf_to_kernel(opf \& DMIO_OP_MASK);/@five_vector_leader_is_cloned_with_flags_ioprio_and_trim"
+	"always-clone@dmio_shim.c@s/src->bi_vcnt > pools->clone_inline_vecs/src->bi_vcnt > 0/@two_page_leader_is_copied_with_flags_ioprio_and_trim"
+	"never-plug@dmio_core.cpp@s/if \(at.n\) plug_.start\(\);//@chunks_after_the_first_are_plugged"
+	"always-plug@dmio_core.cpp@s/if \(at.n\) plug_.start\(\);/plug_.start();/@one_bio_call_is_not_plugged"
 	# Observability: events and counters that lie
 	"done-drops-bits@dmio_core.cpp@s/dmio_call_done\(notify.trace_id, bits\)/dmio_call_done(notify.trace_id, 0)/@failed_region_bits_reach_the_done_event"
 	"bios-uncounted@dmio_shim.c@s/this_cpu_inc\(dmio_stats.bios\);//@counters_count_entry_points_bios_and_bytes"

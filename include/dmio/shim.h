@@ -88,6 +88,10 @@ struct dmio_completion {
 	unsigned long opaque[16];
 };
 
+struct dmio_plug {
+	unsigned long opaque[8];
+};
+
 struct dmio_mutex {
 	unsigned long opaque[32];
 };
@@ -277,6 +281,9 @@ unsigned int dmio_bio_size(struct bio *bio);
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes);
 void dmio_bio_set_ioprio(struct bio *bio, unsigned short ioprio);
 void dmio_bio_submit(struct bio *bio);
+
+void dmio_plug_start(struct dmio_plug *plug);
+void dmio_plug_finish(struct dmio_plug *plug);
 
 void dmio_mutex_init(struct dmio_mutex *m);
 void dmio_mutex_lock(struct dmio_mutex *m);
