@@ -7,18 +7,33 @@
 #
 #   qemu/profile.sh [--kdir DIR] [--top N] --script GUEST [--ko "..."]
 #                   [--files "..."]
+#   qemu/profile.sh [--kdir DIR] [--top N] --bench WORKLOAD
 #
-# The guest opens and closes a window by running /modules/mark (or, in a
-# module, executing "xchg %bx,%bx"; see dmio_bench's mark parameter).
+# --bench builds dmio and bench/dmio_bench.c against the bench kernel (in
+# the tree, as qemu/bench.sh does) and profiles one workload of it: window
+# 1 is raw bios, 2 the kernel's dm_io(), 3 dmio.
+#
+# The guest opens and closes a window by running /modules/mark, or in a
+# module by executing "xchg %bx,%bx" (dmio_bench mark=1 does, around each
+# timed loop).  Module symbols are per window: the guest script must call
+# profile_syms N while window N's modules are loaded (once per window;
+# modules loaded later may reuse the addresses).  For example, the
+# instructions of one bench workload, per path (windows 1-3: raw, dm_io(),
+# dmio):
+#
+#   insmod /modules/dmio_bench.ko only=read_4k mark=1
+#   for w in 1 2 3; do profile_syms $w; done
+#
 # Raw counts are kept in out/logs/profile.insns, the symbols in
 # out/logs/profile.syms.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir="" top=25 script="" ko="" files=""
+kdir="" top=25 script="" ko="" files="" bench=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kdir) kdir=$2; shift 2 ;;
+	--bench) bench=$2; shift 2 ;;
 	--top) top=$2; shift 2 ;;
 	--script) script=$2; shift 2 ;;
 	--ko) ko=$2; shift 2 ;;
@@ -26,26 +41,43 @@ while [ $# -gt 0 ]; do
 	*) die "unknown argument '$1'" ;;
 	esac
 done
-[ -f "$script" ] || die "--script: no such file '$script'"
 "$DMIO_QEMU_DIR/deps.sh"
 [ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" bench)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+if [ -n "$bench" ]; then
+	log "building dmio and dmio_bench against $kdir"
+	make -s -C "$DMIO_TOP" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null
+	make -s -C "$kdir" M="$DMIO_TOP/bench" \
+		KBUILD_EXTRA_SYMBOLS="$DMIO_TOP/Module.symvers" modules >/dev/null
+	script=$work/bench-guest.sh
+	cat >"$script" <<GUEST
+for i in 0 1 2 3 4 5 6 7; do
+	d=/sys/kernel/config/nullb/dmiobench\$i
+	mkdir \$d && echo 16 >\$d/size && echo 0 >\$d/memory_backed && echo 1 >\$d/power
+done
+insmod /modules/dmio_bench.ko only=$bench mark=1
+for w in 1 2 3; do profile_syms \$w; done
+rmmod dmio_bench
+GUEST
+	ko="$DMIO_TOP/dmio.ko"
+	files="$DMIO_TOP/bench/dmio_bench.ko"
+fi
+[ -f "$script" ] || die "--script: no such file '$script'"
 gcc -O2 -Wall -shared -fPIC -o "$work/insns.so" "$DMIO_QEMU_DIR/profile/insns.c"
 gcc -static -nostdlib -o "$work/mark" "$DMIO_QEMU_DIR/profile/mark.S"
-# The guest script gets profile_syms N: the modules' functions as they are
-# loaded during window N (modules loaded later may reuse the addresses).
+# The guest script gets profile_syms N: the modules' functions for window N.
 {
 	echo "profile_syms() { grep '\\[' /proc/kallsyms | grep ' [tT] ' | sed \"s/^/KSYM \$1 /\"; }"
 	cat "$script"
 } >"$work/guest.sh"
 
 logs="$DMIO_TOP/out/logs"
-log "profiling (TCG, -icount shift=0,sleep=off, 1 CPU, nokaslr)"
+log "profiling (TCG, -icount shift=0,sleep=off, 1 CPU, nokaslr, slab_nomerge)"
 DMIO_ACCEL=tcg DMIO_VM_SMP=1 \
 	DMIO_QEMU_EXTRA="-icount shift=0,sleep=off -plugin $work/insns.so,out=$work/insns.out" \
-	"$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name profile --quiet --append nokaslr \
+	"$DMIO_QEMU_DIR/run.sh" --kdir "$kdir" --name profile --quiet --append "nokaslr slab_nomerge" \
 	--ko "$ko" --files "$files $work/mark" --script "$work/guest.sh" ||
 	die "the profile VM failed; see $logs/profile.log"
 cp "$work/insns.out" "$logs/profile.insns"
