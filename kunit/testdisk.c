@@ -27,6 +27,7 @@ struct testdisk {
 	void *data;
 	int id;
 	bool failing;
+	atomic_t plugs;			/* plugs seen, to number them */
 
 	spinlock_t lock;		/* guards the fields below */
 	bool holding;
@@ -110,6 +111,36 @@ static void testdisk_complete(struct testdisk *td, struct bio *bio)
 	bio_endio(bio);
 }
 
+/*
+ * A plug's callback, registered on the submitter's plug: it lives as long
+ * as the plug does, so every bio submitted under one plug finds the same
+ * one, and its number.
+ */
+struct testdisk_plug {
+	struct blk_plug_cb cb;
+	unsigned int id;
+};
+
+static void testdisk_unplug(struct blk_plug_cb *cb, bool from_schedule)
+{
+	kfree(container_of(cb, struct testdisk_plug, cb));
+}
+
+/* Which plug the submitter holds, numbered from 1 per disk; 0: none. */
+static unsigned int testdisk_plug_id(struct testdisk *td)
+{
+	struct blk_plug_cb *cb = blk_check_plugged(testdisk_unplug, td,
+						   sizeof(struct testdisk_plug));
+	struct testdisk_plug *plug;
+
+	if (!cb)
+		return 0;
+	plug = container_of(cb, struct testdisk_plug, cb);
+	if (!plug->id)
+		plug->id = atomic_inc_return(&td->plugs);
+	return plug->id;
+}
+
 static void testdisk_submit_bio(struct bio *bio)
 {
 	struct testdisk *td = bio->bi_bdev->bd_disk->private_data;
@@ -131,7 +162,7 @@ static void testdisk_submit_bio(struct bio *bio)
 		.segments = testdisk_segments(&td->disk->queue->limits, bio),
 		.ioprio = bio->bi_ioprio,
 		.cloned = cloned,
-		.plugged = current->plug,
+		.plug = testdisk_plug_id(td),
 	};
 	spin_lock_irqsave(&td->lock, flags);
 	if (td->log_len < TESTDISK_LOG_MAX)

@@ -53,7 +53,9 @@ struct testdisk_config {
  * @ioprio: bi_ioprio
  * @cloned: it shares another bio's vector table (BIO_CLONED), as it came,
  *	before any split of the disk's own
- * @plugged: its submitter held a plug (current->plug)
+ * @plug: the plug its submitter held, numbered from 1 per disk (0: none);
+ *	bios submitted under one plug share it.  (6.12's block layer plugs
+ *	each submission to a bio-based disk on its own, when nobody else does.)
  */
 struct testdisk_io {
 	enum req_op op;
@@ -63,7 +65,7 @@ struct testdisk_io {
 	unsigned int segments;
 	unsigned short ioprio;
 	bool cloned;
-	bool plugged;
+	unsigned int plug;
 };
 
 /* Entries the log keeps; testdisk_log_lost() counts the bios past them. */

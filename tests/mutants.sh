@@ -59,8 +59,8 @@ mutants=(
 	# large ones, each with the call's flags; the plug from chunk two on
 	"clone-drops-flags@dmio_shim.c@s/bio->bi_opf = dmio_opf_to_kernel\(opf\);/bio->bi_opf = dmio_opf_to_kernel(opf \& DMIO_OP_MASK);/@five_vector_leader_is_cloned_with_flags_ioprio_and_trim"
 	"always-clone@dmio_shim.c@s/src->bi_vcnt > pools->clone_inline_vecs/src->bi_vcnt > 0/@two_page_leader_is_copied_with_flags_ioprio_and_trim"
-	"never-plug@dmio_core.cpp@s/if \(at.n\) plug_.start\(\);//@chunks_after_the_first_are_plugged"
-	"always-plug@dmio_core.cpp@s/if \(at.n\) plug_.start\(\);/plug_.start();/@one_bio_call_is_not_plugged"
+	"never-plug@dmio_core.cpp@s/if \(at.n\) plug_.start\(\);//@chunks_after_the_first_share_one_plug"
+	"always-plug@dmio_core.cpp@s/if \(at.n\) plug_.start\(\);/plug_.start();/@chunks_after_the_first_share_one_plug"
 	# Observability: events and counters that lie
 	"done-drops-bits@dmio_core.cpp@s/dmio_call_done\(notify.trace_id, bits\)/dmio_call_done(notify.trace_id, 0)/@failed_region_bits_reach_the_done_event"
 	"bios-uncounted@dmio_shim.c@s/this_cpu_inc\(dmio_stats.bios\);//@counters_count_entry_points_bios_and_bytes"

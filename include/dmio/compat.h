@@ -208,32 +208,38 @@ static inline struct gendisk *dmio_alloc_disk(const struct dmio_disk_limits *l)
 		       REQ_FUA | REQ_PREFLUSH | REQ_RAHEAD |		\
 		       REQ_BACKGROUND | REQ_NOUNMAP))
 
-/* @to if @from has bit @bit, else 0. */
-static inline u32 dmio_compat_bit(u32 from, u32 bit, u32 to)
+/*
+ * One flag from one side to the other: @from's bit @kernel (a REQ_*) or
+ * @core (its DMIO_REQ_*).  All but @from are constants, so a flag that did
+ * not move is an AND the compiler merges with the others', a moved one a
+ * test: no loop, no table.
+ */
+static __always_inline u32 dmio_compat_bit(u32 from, u32 kernel, u32 core,
+					   bool to_core)
 {
+	u32 bit = to_core ? kernel : core, to = to_core ? core : kernel;
+
+	if (bit == to)
+		return from & bit;
 	return (from & bit) ? to : 0;
 }
 
-static inline u32 dmio_compat_move(u32 from, bool to_core)
+static __always_inline u32 dmio_compat_move(u32 from, bool to_core)
 {
-	static const u32 core[] = {
-		DMIO_REQ_SYNC, DMIO_REQ_META, DMIO_REQ_PRIO, DMIO_REQ_IDLE,
-		DMIO_REQ_FUA, DMIO_REQ_PREFLUSH, DMIO_REQ_RAHEAD,
-		DMIO_REQ_BACKGROUND, DMIO_REQ_NOUNMAP,
-	};
-	static const blk_opf_t kernel[] = {
-		REQ_SYNC, REQ_META, REQ_PRIO, REQ_IDLE, REQ_FUA, REQ_PREFLUSH,
-		REQ_RAHEAD, REQ_BACKGROUND, REQ_NOUNMAP,
-	};
-	u32 to = from & DMIO_OP_MASK;
-	unsigned int i;
-
-	BUILD_BUG_ON(ARRAY_SIZE(core) != ARRAY_SIZE(kernel));
-	for (i = 0; i < ARRAY_SIZE(core); i++)
-		to |= to_core ?
-		      dmio_compat_bit(from, (__force u32)kernel[i], core[i]) :
-		      dmio_compat_bit(from, core[i], (__force u32)kernel[i]);
-	return to;
+	return (from & DMIO_OP_MASK) |
+	       dmio_compat_bit(from, (__force u32)REQ_SYNC, DMIO_REQ_SYNC, to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_META, DMIO_REQ_META, to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_PRIO, DMIO_REQ_PRIO, to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_IDLE, DMIO_REQ_IDLE, to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_FUA, DMIO_REQ_FUA, to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_PREFLUSH, DMIO_REQ_PREFLUSH,
+			       to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_RAHEAD, DMIO_REQ_RAHEAD,
+			       to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_BACKGROUND,
+			       DMIO_REQ_BACKGROUND, to_core) |
+	       dmio_compat_bit(from, (__force u32)REQ_NOUNMAP, DMIO_REQ_NOUNMAP,
+			       to_core);
 }
 
 static inline unsigned int dmio_opf_to_core(unsigned int rw)
