@@ -65,7 +65,7 @@ mutants=(
 	"done-drops-bits@dmio_core.cpp@s/dmio_call_done\(notify.trace_id, bits\)/dmio_call_done(notify.trace_id, 0)/@failed_region_bits_reach_the_done_event"
 	"bios-uncounted@dmio_shim.c@s/this_cpu_inc\(dmio_stats.bios\);//@counters_count_entry_points_bios_and_bytes"
 	"refusals-uncounted@dmio_stats.h@s/return dmio_call_refused\(trace_id, r\);/return r;/@counters_count_failed_and_refused_calls"
-	"no-peak@dmio_shim.c@s/pools->peak\[p\] = out;/;/@clients_show_reserve_and_peak"
+	"no-peak@dmio_shim.c@s/pools->peak\[p\] = out;/pools->peak[p] = 0;/@clients_show_reserve_and_peak"
 )
 
 want=("$@")
