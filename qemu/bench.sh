@@ -36,30 +36,19 @@ params="$*"
 
 "$DMIO_QEMU_DIR/deps.sh"
 [ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" bench)
-log "building dmio and dmio_bench against $kdir"
-make -s -C "$DMIO_TOP" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null
-make -s -C "$kdir" M="$DMIO_TOP/bench" \
-	KBUILD_EXTRA_SYMBOLS="$DMIO_TOP/Module.symvers" modules >/dev/null
+bench_build "$kdir"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/bench.sh" <<GUEST
-# dmio benchmark, guest side: eight null_blk disks without backing memory.
+# dmio benchmark, guest side.
 set -e
-for i in 0 1 2 3 4 5 6 7; do
-	d=/sys/kernel/config/nullb/dmiobench\$i
-	mkdir \$d
-	echo 16 >\$d/size
-	echo 0 >\$d/memory_backed
-	echo 1 >\$d/power
-done
+. /tests/bench/disks.sh
+bench_disks_up
 insmod /modules/dmio_bench.ko $params
 rmmod dmio_bench
 dmesg | grep -o 'BENCH.*'
-for i in 0 1 2 3 4 5 6 7; do
-	echo 0 >/sys/kernel/config/nullb/dmiobench\$i/power
-	rmdir /sys/kernel/config/nullb/dmiobench\$i
-done
+bench_disks_down
 GUEST
 
 log "running the benchmark (TCG, -icount shift=0,sleep=off, 1 CPU)"

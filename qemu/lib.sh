@@ -55,6 +55,15 @@ kernel_key() {
 			sha256sum | cut -c1-12)"
 }
 
+# bench_build KDIR: dmio and bench/dmio_bench.ko against the bench kernel
+# KDIR, in the tree (run "make" afterwards for the debug kernel).
+bench_build() {
+	log "building dmio and dmio_bench against $1"
+	make -s -C "$DMIO_TOP" KDIR="$1" MIRROR= STRESS= modules >/dev/null
+	make -s -C "$1" M="$DMIO_TOP/bench" \
+		KBUILD_EXTRA_SYMBOLS="$DMIO_TOP/Module.symvers" modules >/dev/null
+}
+
 kernel_dir() {
 	printf '%s/kernel-%s' "$DMIO_CACHE" "$(kernel_key "$1" "${2:-}")"
 }

@@ -47,16 +47,11 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ -n "$bench" ]; then
-	log "building dmio and dmio_bench against $kdir"
-	make -s -C "$DMIO_TOP" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null
-	make -s -C "$kdir" M="$DMIO_TOP/bench" \
-		KBUILD_EXTRA_SYMBOLS="$DMIO_TOP/Module.symvers" modules >/dev/null
+	bench_build "$kdir"
 	script=$work/bench-guest.sh
 	cat >"$script" <<GUEST
-for i in 0 1 2 3 4 5 6 7; do
-	d=/sys/kernel/config/nullb/dmiobench\$i
-	mkdir \$d && echo 16 >\$d/size && echo 0 >\$d/memory_backed && echo 1 >\$d/power
-done
+. /tests/bench/disks.sh
+bench_disks_up
 insmod /modules/dmio_bench.ko only=$bench mark=1
 for w in 1 2 3; do profile_syms \$w; done
 rmmod dmio_bench
