@@ -124,100 +124,69 @@ static void dmio_check_mirrors(void)
  * The classic face.  <dmio/dm-io.h> turns each dm_io_*() call into one of
  * these with THIS_MODULE first: the caller's module names its client.
  */
-static __always_inline int dmio_sync_counted(enum dmio_entry entry,
-					     struct module *owner,
-					     unsigned int num_regions,
-					     struct io_region *where, int rw,
-					     const struct dmio_buffer *buf,
-					     unsigned long *error_bits,
-					     u64 trace_id)
+/*
+ * One classic call: synchronous (@error_bits) when @sync, else async
+ * (@fn, @context).  @sync is a constant at every entry point, so each
+ * compiles to just its own half.
+ */
+static __always_inline int dmio_classic_counted(enum dmio_entry entry,
+						bool sync, struct module *owner,
+						unsigned int num_regions,
+						struct io_region *where, int rw,
+						const struct dmio_buffer *buf,
+						io_notify_fn fn, void *context,
+						unsigned long *error_bits,
+						u64 trace_id)
 {
+	const struct dmio_region *r = (const struct dmio_region *)where;
+
 	dmio_count_call(entry);
+	if (sync)
+		return dmio_call_end(trace_id,
+				     dmio_core_sync(owner, num_regions, r,
+						    dmio_opf_to_core(rw), buf,
+						    error_bits, trace_id));
 	return dmio_call_end(trace_id,
-			     dmio_core_sync(owner, num_regions,
-					    (const struct dmio_region *)where,
-					    dmio_opf_to_core(rw), buf,
-					    error_bits, trace_id));
+			     dmio_core_async(owner, num_regions, r,
+					     dmio_opf_to_core(rw), buf, fn,
+					     context, trace_id));
 }
 
-static noinline int dmio_sync_traced(enum dmio_entry entry,
-				     unsigned long caller,
-				     struct module *owner,
-				     unsigned int num_regions,
-				     struct io_region *where, int rw,
-				     const struct dmio_buffer *buf,
-				     unsigned long *error_bits)
+static noinline int dmio_classic_traced(enum dmio_entry entry, bool sync,
+					unsigned long caller,
+					struct module *owner,
+					unsigned int num_regions,
+					struct io_region *where, int rw,
+					const struct dmio_buffer *buf,
+					io_notify_fn fn, void *context,
+					unsigned long *error_bits)
 {
 	u64 id = dmio_trace_issue(entry, owner, caller, num_regions,
 				  (const struct dmio_region *)where, rw);
 
-	return dmio_sync_counted(entry, owner, num_regions, where, rw, buf,
-				 error_bits, id);
+	return dmio_classic_counted(entry, sync, owner, num_regions, where, rw,
+				    buf, fn, context, error_bits, id);
 }
 
 /*
  * The traced call is out of line: the common one keeps its arguments in
  * place for the core, with nothing to save around a call.
  */
-static __always_inline int dmio_sync(enum dmio_entry entry,
-				     unsigned long caller,
-				     struct module *owner,
-				     unsigned int num_regions,
-				     struct io_region *where, int rw,
-				     const struct dmio_buffer *buf,
-				     unsigned long *error_bits)
+static __always_inline int dmio_classic(enum dmio_entry entry, bool sync,
+					unsigned long caller,
+					struct module *owner,
+					unsigned int num_regions,
+					struct io_region *where, int rw,
+					const struct dmio_buffer *buf,
+					io_notify_fn fn, void *context,
+					unsigned long *error_bits)
 {
 	if (dmio_tracing())
-		return dmio_sync_traced(entry, caller, owner, num_regions,
-					where, rw, buf, error_bits);
-	return dmio_sync_counted(entry, owner, num_regions, where, rw, buf,
-				 error_bits, 0);
-}
-
-static __always_inline int dmio_async_counted(enum dmio_entry entry,
-					      struct module *owner,
-					      unsigned int num_regions,
-					      struct io_region *where, int rw,
-					      const struct dmio_buffer *buf,
-					      io_notify_fn fn, void *context,
-					      u64 trace_id)
-{
-	dmio_count_call(entry);
-	return dmio_call_end(trace_id,
-			     dmio_core_async(owner, num_regions,
-					     (const struct dmio_region *)where,
-					     dmio_opf_to_core(rw), buf, fn,
-					     context, trace_id));
-}
-
-static noinline int dmio_async_traced(enum dmio_entry entry,
-				      unsigned long caller,
-				      struct module *owner,
-				      unsigned int num_regions,
-				      struct io_region *where, int rw,
-				      const struct dmio_buffer *buf,
-				      io_notify_fn fn, void *context)
-{
-	u64 id = dmio_trace_issue(entry, owner, caller, num_regions,
-				  (const struct dmio_region *)where, rw);
-
-	return dmio_async_counted(entry, owner, num_regions, where, rw, buf,
-				  fn, context, id);
-}
-
-static __always_inline int dmio_async(enum dmio_entry entry,
-				      unsigned long caller,
-				      struct module *owner,
-				      unsigned int num_regions,
-				      struct io_region *where, int rw,
-				      const struct dmio_buffer *buf,
-				      io_notify_fn fn, void *context)
-{
-	if (dmio_tracing())
-		return dmio_async_traced(entry, caller, owner, num_regions,
-					 where, rw, buf, fn, context);
-	return dmio_async_counted(entry, owner, num_regions, where, rw, buf,
-				  fn, context, 0);
+		return dmio_classic_traced(entry, sync, caller, owner,
+					   num_regions, where, rw, buf, fn,
+					   context, error_bits);
+	return dmio_classic_counted(entry, sync, owner, num_regions, where, rw,
+				    buf, fn, context, error_bits, 0);
 }
 
 /* dm_io_sync() of <dmio/dm-io.h>, for the module @owner. */
@@ -231,8 +200,8 @@ int __dm_io_sync(struct module *owner, unsigned int num_regions,
 		.pl = (const struct dmio_page_list *)pl,
 	};
 
-	return dmio_sync(DMIO_ENTRY_SYNC, _RET_IP_, owner, num_regions, where,
-			 rw, &buf, error_bits);
+	return dmio_classic(DMIO_ENTRY_SYNC, true, _RET_IP_, owner, num_regions,
+			    where, rw, &buf, NULL, NULL, error_bits);
 }
 EXPORT_SYMBOL_GPL(__dm_io_sync);
 
@@ -247,8 +216,8 @@ int __dm_io_async(struct module *owner, unsigned int num_regions,
 		.pl = (const struct dmio_page_list *)pl,
 	};
 
-	return dmio_async(DMIO_ENTRY_ASYNC, _RET_IP_, owner, num_regions,
-			  where, rw, &buf, fn, context);
+	return dmio_classic(DMIO_ENTRY_ASYNC, false, _RET_IP_, owner, num_regions,
+			    where, rw, &buf, fn, context, NULL);
 }
 EXPORT_SYMBOL_GPL(__dm_io_async);
 
@@ -262,8 +231,8 @@ int __dm_io_sync_bvec(struct module *owner, unsigned int num_regions,
 		.bvec = (const struct dmio_bvec *)bvec,
 	};
 
-	return dmio_sync(DMIO_ENTRY_SYNC_BVEC, _RET_IP_, owner, num_regions,
-			 where, rw, &buf, error_bits);
+	return dmio_classic(DMIO_ENTRY_SYNC_BVEC, true, _RET_IP_, owner, num_regions,
+			    where, rw, &buf, NULL, NULL, error_bits);
 }
 EXPORT_SYMBOL_GPL(__dm_io_sync_bvec);
 
@@ -277,8 +246,8 @@ int __dm_io_async_bvec(struct module *owner, unsigned int num_regions,
 		.bvec = (const struct dmio_bvec *)bvec,
 	};
 
-	return dmio_async(DMIO_ENTRY_ASYNC_BVEC, _RET_IP_, owner, num_regions,
-			  where, rw, &buf, fn, context);
+	return dmio_classic(DMIO_ENTRY_ASYNC_BVEC, false, _RET_IP_, owner, num_regions,
+			    where, rw, &buf, fn, context, NULL);
 }
 EXPORT_SYMBOL_GPL(__dm_io_async_bvec);
 
@@ -289,8 +258,8 @@ int __dm_io_sync_vm(struct module *owner, unsigned int num_regions,
 {
 	struct dmio_buffer buf = { .kind = DMIO_BUFFER_VM, .vm = data };
 
-	return dmio_sync(DMIO_ENTRY_SYNC_VM, _RET_IP_, owner, num_regions, where,
-			 rw, &buf, error_bits);
+	return dmio_classic(DMIO_ENTRY_SYNC_VM, true, _RET_IP_, owner, num_regions,
+			    where, rw, &buf, NULL, NULL, error_bits);
 }
 EXPORT_SYMBOL_GPL(__dm_io_sync_vm);
 
@@ -301,8 +270,8 @@ int __dm_io_async_vm(struct module *owner, unsigned int num_regions,
 {
 	struct dmio_buffer buf = { .kind = DMIO_BUFFER_VM, .vm = data };
 
-	return dmio_async(DMIO_ENTRY_ASYNC_VM, _RET_IP_, owner, num_regions,
-			  where, rw, &buf, fn, context);
+	return dmio_classic(DMIO_ENTRY_ASYNC_VM, false, _RET_IP_, owner, num_regions,
+			    where, rw, &buf, fn, context, NULL);
 }
 EXPORT_SYMBOL_GPL(__dm_io_async_vm);
 

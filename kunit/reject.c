@@ -159,42 +159,38 @@ static void rejects_fua_on_read(struct kunit *test)
 	vfree(buf);
 }
 
-static void rejects_short_page_list(struct kunit *test)
+/*
+ * A write of @sectors from @offset into a list of one page, followed by a
+ * NULL page when @null_second: refused, before any I/O.
+ */
+static void expect_page_list_refused(struct kunit *test, sector_t sectors,
+				     unsigned int offset, bool null_second)
 {
-	struct io_region where = region(ram(test, 31), 0, 16);	/* 2 pages */
+	struct io_region where = region(ram(test, 31), 0, sectors);
 	struct page *page = alloc_page(GFP_KERNEL);
-	struct page_list pl = { .page = page };
+	struct page_list second = { .page = NULL };
+	struct page_list pl = { .next = null_second ? &second : NULL, .page = page };
 	unsigned long bits;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_EXPECT_EQ(test, dm_io_sync(1, &where, WRITE, &pl, 0, &bits), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dm_io_sync(1, &where, WRITE, &pl, offset, &bits), -EINVAL);
 	__free_page(page);
+}
+
+static void rejects_short_page_list(struct kunit *test)
+{
+	expect_page_list_refused(test, 16, 0, false);	/* 2 pages */
 }
 
 /* 4 KiB from offset 512 of a one-page list needs a second page. */
 static void rejects_page_list_short_by_its_offset(struct kunit *test)
 {
-	struct io_region where = region(ram(test, 31), 0, 8);
-	struct page *page = alloc_page(GFP_KERNEL);
-	struct page_list pl = { .page = page };
-	unsigned long bits;
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_EXPECT_EQ(test, dm_io_sync(1, &where, WRITE, &pl, 512, &bits), -EINVAL);
-	__free_page(page);
+	expect_page_list_refused(test, 8, 512, false);
 }
 
 static void rejects_null_page_in_list(struct kunit *test)
 {
-	struct io_region where = region(ram(test, 31), 0, 16);	/* 2 pages */
-	struct page *page = alloc_page(GFP_KERNEL);
-	struct page_list second = { .page = NULL };
-	struct page_list pl = { .next = &second, .page = page };
-	unsigned long bits;
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_EXPECT_EQ(test, dm_io_sync(1, &where, WRITE, &pl, 0, &bits), -EINVAL);
-	__free_page(page);
+	expect_page_list_refused(test, 16, 0, true);
 }
 
 static void rejects_null_data(struct kunit *test)
