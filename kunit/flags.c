@@ -151,6 +151,68 @@ static void nounmap_write_zeroes_zeroes(struct kunit *test)
 	vfree(buf);
 }
 
+/*
+ * The flags dmio carries, and what the disk got of them: each exactly,
+ * so that a flag translated to another's bit (6.12 moved REQ_NOUNMAP to
+ * where 6.1 had nothing; a swap of two is as wrong as a drop) shows.
+ */
+#define CARRIED (REQ_SYNC | REQ_META | REQ_PRIO | REQ_IDLE | REQ_FUA |	\
+		 REQ_PREFLUSH | REQ_RAHEAD | REQ_BACKGROUND | REQ_NOUNMAP)
+
+static void expect_exact_flags(struct kunit *test, int rw, blk_opf_t want)
+{
+	static const struct testdisk_config zeroes = {
+		.sectors = 16384, .write_cache = true,
+		.max_write_zeroes_sectors = 64,
+	};
+	struct testdisk *td = kunit_testdisk(test, &zeroes);
+	bool data = (rw & REQ_OP_MASK) == REQ_OP_WRITE;
+	void *buf = data ? filled(test, PAGE_SIZE, 1) : NULL;
+	struct io_region where = region(testdisk_bdev(td), 0, PAGE_SECTORS);
+	unsigned long bits;
+
+	KUNIT_ASSERT_EQ(test, dm_io_sync_vm(1, &where, rw, buf, &bits), 0);
+	KUNIT_ASSERT_GT(test, testdisk_log_len(td), 0u);
+	KUNIT_EXPECT_EQ(test, testdisk_log(td, 0)->op, (enum req_op)(rw & REQ_OP_MASK));
+	KUNIT_EXPECT_EQ(test, testdisk_log(td, 0)->flags & CARRIED, want);
+	vfree(buf);
+}
+
+static void meta_reaches_disk_as_itself(struct kunit *test)
+{
+	expect_exact_flags(test, WRITE | REQ_META, REQ_META | REQ_SYNC);
+}
+
+static void prio_reaches_disk_as_itself(struct kunit *test)
+{
+	expect_exact_flags(test, WRITE | REQ_PRIO, REQ_PRIO | REQ_SYNC);
+}
+
+static void nounmap_reaches_write_zeroes_as_itself(struct kunit *test)
+{
+	expect_exact_flags(test, REQ_OP_WRITE_ZEROES | REQ_NOUNMAP,
+			   REQ_NOUNMAP | REQ_SYNC);
+}
+
+static void nounmap_is_dropped_from_writes(struct kunit *test)
+{
+	expect_exact_flags(test, WRITE | REQ_NOUNMAP, REQ_SYNC);
+}
+
+#ifdef REQ_ATOMIC
+/* 6.12's REQ_ATOMIC sits on 6.1's REQ_NOUNMAP bit: not carried, refused. */
+static void atomic_write_is_refused(struct kunit *test)
+{
+	struct io_region where = region(ram(test, 31), 0, PAGE_SECTORS);
+	void *buf = filled(test, PAGE_SIZE, 1);
+	unsigned long bits;
+
+	KUNIT_EXPECT_EQ(test, dm_io_sync_vm(1, &where, WRITE | REQ_ATOMIC, buf,
+					    &bits), -EINVAL);
+	vfree(buf);
+}
+#endif
+
 static void nowait_is_refused(struct kunit *test)
 {
 	struct io_region where = region(ram(test, 31), 0, PAGE_SECTORS);
@@ -172,6 +234,13 @@ static struct kunit_case dmio_flags_cases[] = {
 	KUNIT_CASE(readahead_hint_passes_through_on_reads),
 	KUNIT_CASE(readahead_hint_is_dropped_from_writes),
 	KUNIT_CASE(nounmap_write_zeroes_zeroes),
+	KUNIT_CASE(meta_reaches_disk_as_itself),
+	KUNIT_CASE(prio_reaches_disk_as_itself),
+	KUNIT_CASE(nounmap_reaches_write_zeroes_as_itself),
+	KUNIT_CASE(nounmap_is_dropped_from_writes),
+#ifdef REQ_ATOMIC
+	KUNIT_CASE(atomic_write_is_refused),
+#endif
 	KUNIT_CASE(nowait_is_refused),
 	{}
 };

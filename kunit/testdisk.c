@@ -98,6 +98,9 @@ static blk_status_t testdisk_transfer(struct testdisk *td, struct bio *bio)
 			at += bv.bv_len;
 		}
 		return BLK_STS_OK;
+	case REQ_OP_WRITE_ZEROES:
+		memset(td->data + at, 0, bio->bi_iter.bi_size);
+		return BLK_STS_OK;
 	case REQ_OP_FLUSH:
 		return BLK_STS_OK;
 	default:
@@ -229,6 +232,7 @@ struct testdisk *testdisk_create(const struct testdisk_config *cfg)
 		.max_segments = cfg->max_segments,
 		.virt_boundary_mask = cfg->virt_boundary_mask,
 		.write_cache = cfg->write_cache,
+		.max_write_zeroes_sectors = cfg->max_write_zeroes_sectors,
 	});
 	if (IS_ERR(td->disk)) {
 		r = PTR_ERR(td->disk);

@@ -39,6 +39,7 @@ struct testdisk_config {
 	unsigned long virt_boundary_mask;
 	bool write_cache;
 	unsigned int max_hw_sectors;
+	unsigned int max_write_zeroes_sectors;	/* 0: no write-zeroes */
 };
 
 /**

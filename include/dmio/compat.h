@@ -130,6 +130,7 @@ struct dmio_disk_limits {
 	unsigned int max_segments;		/* 0: the default */
 	unsigned long virt_boundary_mask;	/* 0: none */
 	bool write_cache;			/* volatile, with FUA */
+	unsigned int max_write_zeroes_sectors;	/* 0: none */
 };
 
 #ifdef DMIO_COMPAT_BLK_6_11
@@ -141,6 +142,7 @@ static inline struct gendisk *dmio_alloc_disk(const struct dmio_disk_limits *l)
 		.max_hw_sectors = l->max_hw_sectors ?: 2560,
 		.max_segments = l->max_segments,
 		.virt_boundary_mask = l->virt_boundary_mask,
+		.max_write_zeroes_sectors = l->max_write_zeroes_sectors,
 	};
 
 	if (l->write_cache)
@@ -164,6 +166,7 @@ static inline struct gendisk *dmio_alloc_disk(const struct dmio_disk_limits *l)
 	if (l->virt_boundary_mask)
 		blk_queue_virt_boundary(q, l->virt_boundary_mask);
 	blk_queue_write_cache(q, l->write_cache, l->write_cache);
+	blk_queue_max_write_zeroes_sectors(q, l->max_write_zeroes_sectors);
 	return disk;
 }
 #endif
