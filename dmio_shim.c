@@ -75,8 +75,10 @@ struct dmio_pools {
 	struct list_head node;		/* in dmio_clients */
 	const void *key;		/* the owner, or the modern client */
 	bool modern;
-	bool resizing;			/* pools below their size: growing */
 	char owner[MODULE_NAME_LEN];	/* "": not named yet */
+	/* The client's own: a sample takes no lock another client takes. */
+	spinlock_t peak_lock;
+	bool resizing;			/* pools below their size: growing */
 	unsigned int peak[DMIO_NR_POOLS];	/* most elements out at once */
 };
 
@@ -691,9 +693,9 @@ static void dmio_mempool_grow(mempool_t *pool, unsigned int min_nr,
 /* While a pool grows, its elements not yet added are no loans to sample. */
 static void dmio_pools_resizing(struct dmio_pools *pools, bool on)
 {
-	spin_lock(&dmio_clients_lock);
+	spin_lock(&pools->peak_lock);
 	pools->resizing = on;
-	spin_unlock(&dmio_clients_lock);
+	spin_unlock(&pools->peak_lock);
 }
 
 /**
@@ -765,6 +767,7 @@ static struct dmio_pools *dmio_pools_make(const unsigned int sizes[DMIO_NR_POOLS
 	if (!pools)
 		return NULL;
 	INIT_LIST_HEAD(&pools->node);
+	spin_lock_init(&pools->peak_lock);
 	spin_lock_init(&pools->rescue_lock);
 	bio_list_init(&pools->rescue_list);
 	INIT_WORK(&pools->rescue_work, dmio_rescue);
@@ -871,34 +874,23 @@ void dmio_pools_name_caller(struct dmio_pools *pools, const void *key,
 }
 
 /*
- * Records how many elements each pool of @bio's client has out now, where
- * that is the most yet.  Called as a bio is issued, right after the
- * allocation that took the last one.
+ * Records how many elements each pool of @pools has out now, where that is
+ * the most yet.  Called right after the allocation that took one from a
+ * reserve: a peak only grows there.
  */
-static noinline void dmio_pools_sample(struct bio *bio)
+static noinline void dmio_pools_sample(struct dmio_pools *pools)
 {
-	struct bio_set *bs = bio->bi_pool;
-	struct dmio_pools *pools;
 	int p;
 
-	spin_lock(&dmio_clients_lock);
-	list_for_each_entry(pools, &dmio_clients, node) {
-		if (bs != &pools->calls && bs != &pools->chunks &&
-		    bs != &pools->clones)
-			continue;
-		if (pools->resizing)
-			break;
-		for (p = 0; p < DMIO_NR_POOLS; p++) {
-			mempool_t *pool = dmio_pool(pools, p);
-			int out = READ_ONCE(pool->min_nr) -
-				  READ_ONCE(pool->curr_nr);
+	spin_lock(&pools->peak_lock);
+	for (p = 0; !pools->resizing && p < DMIO_NR_POOLS; p++) {
+		mempool_t *pool = dmio_pool(pools, p);
+		int out = READ_ONCE(pool->min_nr) - READ_ONCE(pool->curr_nr);
 
-			if (out > (int)pools->peak[p])
-				pools->peak[p] = out;
-		}
-		break;
+		if (out > (int)pools->peak[p])
+			pools->peak[p] = out;
 	}
-	spin_unlock(&dmio_clients_lock);
+	spin_unlock(&pools->peak_lock);
 }
 
 /* Per bio: two per-CPU adds. */
@@ -908,16 +900,23 @@ static void dmio_count_bio(struct bio *bio)
 	this_cpu_add(dmio_stats.bytes, bio->bi_iter.bi_size);
 }
 
-/*
- * Did @bio come from its pool's reserve (or does another)?  A vector table
- * from the reserve is seen when the bio it went with came from there too,
- * which the slab failing makes likely.
- */
-static bool dmio_lent(struct bio *bio)
+static bool dmio_pool_lent(mempool_t *pool)
 {
-	mempool_t *pool = &bio->bi_pool->bio_pool;
+	return READ_ONCE(pool->curr_nr) < READ_ONCE(pool->min_nr);
+}
 
-	return READ_ONCE(pool->curr_nr) < pool->min_nr;
+/*
+ * Is the pool @bio (just allocated from @bs) came from, or the one its
+ * vector table came from, short of elements: this one or another lent
+ * out?  The table's pool is asked too, since either can come from its
+ * reserve alone: the slab may fail for one and not the other.  A clone's
+ * table is its source's, none of ours.
+ */
+static bool dmio_lent(struct bio_set *bs, struct bio *bio, struct bio *src)
+{
+	return dmio_pool_lent(&bs->bio_pool) ||
+	       (!src && bio->bi_io_vec && bio->bi_io_vec != bio->bi_inline_vecs &&
+		dmio_pool_lent(&bs->bvec_pool));
 }
 
 /* ---- Bios ---- */
@@ -966,9 +965,11 @@ static void dmio_bio_tag(struct bio *bio, dmio_sector_t sector, void *owner,
  * try without waiting first; if that fails, hand our waiting bios to the
  * rescuer and then wait.
  */
-static struct bio *dmio_alloc(struct dmio_pools *pools, struct bio_set *bs,
-			      struct block_device *bdev, unsigned int nr_vecs,
-			      unsigned int opf, struct bio *src)
+static struct bio *dmio_alloc_from(struct dmio_pools *pools,
+				   struct bio_set *bs,
+				   struct block_device *bdev,
+				   unsigned int nr_vecs, unsigned int opf,
+				   struct bio *src)
 {
 	blk_opf_t op = dmio_opf_to_kernel(opf);
 	struct bio *bio;
@@ -985,6 +986,18 @@ static struct bio *dmio_alloc(struct dmio_pools *pools, struct bio_set *bs,
 	}
 	return src ? bio_alloc_clone(bdev, src, GFP_NOIO, bs) :
 		     bio_alloc_bioset(bdev, nr_vecs, op, GFP_NOIO, bs);
+}
+
+/* Samples the peaks where they grow: the client is at hand here. */
+static struct bio *dmio_alloc(struct dmio_pools *pools, struct bio_set *bs,
+			      struct block_device *bdev, unsigned int nr_vecs,
+			      unsigned int opf, struct bio *src)
+{
+	struct bio *bio = dmio_alloc_from(pools, bs, bdev, nr_vecs, opf, src);
+
+	if (unlikely(dmio_lent(bs, bio, src)))
+		dmio_pools_sample(pools);
+	return bio;
 }
 
 struct bio *dmio_bio_alloc_call(struct dmio_pools *pools,
@@ -1081,8 +1094,6 @@ void dmio_bio_submit(struct bio *bio)
 {
 	to_dmio_bio(bio)->issued = bio->bi_iter;
 	dmio_count_bio(bio);
-	if (unlikely(dmio_lent(bio)))
-		dmio_pools_sample(bio);
 	submit_bio(bio);
 }
 
@@ -1225,6 +1236,7 @@ static int dmio_clients_show(struct seq_file *m, void *unused)
 			   pools->owner[0] ? pools->owner : "-",
 			   pools->modern ? "modern" : "classic", pools->key,
 			   READ_ONCE(pools->calls.bio_pool.min_nr));
+		spin_lock(&pools->peak_lock);
 		for (p = 0; p < DMIO_NR_POOLS; p++) {
 			mempool_t *pool = dmio_pool(pools, p);
 
@@ -1232,6 +1244,7 @@ static int dmio_clients_show(struct seq_file *m, void *unused)
 				   READ_ONCE(pool->min_nr),
 				   READ_ONCE(pool->curr_nr), pools->peak[p]);
 		}
+		spin_unlock(&pools->peak_lock);
 		seq_putc(m, '\n');
 	}
 	spin_unlock(&dmio_clients_lock);

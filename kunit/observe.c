@@ -15,6 +15,7 @@
 #include <linux/ioprio.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tracepoint.h>
@@ -506,6 +507,97 @@ static void clients_show_reserve_and_peak(struct kunit *test)
 	vfree(buf);
 }
 
+/* The peak of @pool in a dmio/clients line. */
+static unsigned int pool_peak(struct kunit *test, const char *line,
+			      const char *pool)
+{
+	unsigned int size, free, peak;
+	char want[24];
+	const char *at;
+	int n;
+
+	snprintf(want, sizeof(want), " %s=", pool);
+	at = strstr(line, want);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, at, "no \"%s\" in \"%s\"", want, line);
+	n = sscanf(at + strlen(want), "%u/%u/%u", &size, &free, &peak);
+	KUNIT_ASSERT_EQ(test, n, 3);
+	return peak;
+}
+
+/*
+ * A vector table lent out shows as its pool's peak even when the bio it
+ * went with came from the slab: each slab allocation of a 1 MiB write
+ * fails alone in turn, the table's among them.
+ */
+static void clients_show_a_table_lent_alone(struct kunit *test)
+{
+	static const struct testdisk_config cfg = { .sectors = 4096 };
+	struct io_region where = region(testdisk_bdev(kunit_testdisk(test, &cfg)),
+					0, SZ_1M >> SECTOR_SHIFT);
+	void *buf = filled(test, SZ_1M, 7);
+	unsigned int nth, left = 0, tables = 0;
+	unsigned long bits;
+	const char *line;
+
+	KUNIT_ASSERT_EQ(test, __dm_io_get(OBSERVED, 16), 0);
+	/* The disk's own first-write allocations, before any fails. */
+	KUNIT_EXPECT_EQ(test, __dm_io_sync_vm(OBSERVED, 1, &where, WRITE, buf,
+					      &bits), 0);
+	for (nth = 1; nth <= 64 && !left && !tables; nth++) {
+		current->fail_nth = nth;
+		__dm_io_sync_vm(OBSERVED, 1, &where, WRITE, buf, &bits);
+		left = current->fail_nth;	/* fewer allocations than nth */
+		current->fail_nth = 0;
+		line = client_line(test, OBSERVED);
+		tables = pool_peak(test, line, "call_tables") +
+			 pool_peak(test, line, "chunk_tables");
+	}
+	KUNIT_EXPECT_GE_MSG(test, tables, 1u, "%s", line);
+	dmio_owner_gone(OBSERVED);
+	vfree(buf);
+}
+
+static u8 other_consumer;
+#define OTHER ((struct module *)&other_consumer)
+
+/*
+ * Two clients lending from their own reserves: each line has its own
+ * peaks.  One writes a region, the other two (a clone for the second).
+ */
+static void clients_keep_their_own_peaks(struct kunit *test)
+{
+	static const struct testdisk_config cfg = { .sectors = 2048 };
+	struct block_device *bdev = testdisk_bdev(kunit_testdisk(test, &cfg));
+	struct io_region one = region(bdev, 0, PAGE_SECTORS);
+	struct io_region two[2] = { region(bdev, 0, PAGE_SECTORS),
+				    region(bdev, 64, PAGE_SECTORS) };
+	void *buf = filled(test, PAGE_SIZE, 7);
+	unsigned long bits = ~0ul, other_bits = ~0ul;
+	const char *line;
+
+	KUNIT_ASSERT_EQ(test, __dm_io_get(OBSERVED, 16), 0);
+	KUNIT_ASSERT_EQ(test, __dm_io_get(OTHER, 32), 0);
+	current->make_it_fail = 1;
+	KUNIT_EXPECT_EQ(test, __dm_io_sync_vm(OBSERVED, 1, &one, WRITE, buf,
+					      &bits), 0);
+	KUNIT_EXPECT_EQ(test, __dm_io_sync_vm(OTHER, 2, two, WRITE, buf,
+					      &other_bits), 0);
+	current->make_it_fail = 0;
+	KUNIT_EXPECT_EQ(test, bits, 0ul);
+	KUNIT_EXPECT_EQ(test, other_bits, 0ul);
+
+	line = client_line(test, OBSERVED);
+	expect_in_line(test, line, " reserve=32 calls=32/32/1 ");
+	expect_in_line(test, line, " clones=32/32/0");
+	line = client_line(test, OTHER);
+	expect_in_line(test, line, " reserve=48 calls=48/48/1 ");
+	KUNIT_EXPECT_GE_MSG(test, pool_peak(test, line, "clones"), 1u, "%s",
+			    line);
+	dmio_owner_gone(OTHER);
+	dmio_owner_gone(OBSERVED);
+	vfree(buf);
+}
+
 #endif
 
 static struct kunit_case dmio_observe_cases[] = {
@@ -518,6 +610,8 @@ static struct kunit_case dmio_observe_cases[] = {
 	KUNIT_CASE(modern_client_has_a_line_of_its_own),
 #ifdef CONFIG_FAULT_INJECTION
 	KUNIT_CASE(clients_show_reserve_and_peak),
+	KUNIT_CASE(clients_show_a_table_lent_alone),
+	KUNIT_CASE(clients_keep_their_own_peaks),
 #endif
 	{}
 };
