@@ -5,9 +5,10 @@
 // A call becomes one Request: validate everything, then walk the buffer
 // once, building bios for the region with the most data - each as large as
 // one vector table and every region's device limits allow, cut on block
-// boundaries - and cloning each of them for the other regions (they share
-// the pages, nothing is copied), count completions, set error bits, notify
-// once.  Unlike drivers/md/dm-io.c there are no per-page indirect calls:
+// boundaries - and giving each of them to the other regions (the shim
+// copies a small bio's few vectors, clones a larger one's table: the pages
+// are shared, no data is copied), count completions, set error bits,
+// notify once.  Unlike drivers/md/dm-io.c there are no per-page indirect calls:
 // each buffer kind is a cursor type the walk is instantiated for.
 
 #include <dmio/ktl.h>
@@ -613,7 +614,8 @@ class Dispatcher {
   }
 
   // The longest region leads: its bios are built from the buffer, and
-  // every other region gets clones of them, trimmed where it is shorter.
+  // every other region gets a clone (or copy) of each, trimmed where it is
+  // shorter.
   // REQ_PREFLUSH and REQ_FUA go on every bio, as in dm-io: each bio's
   // flush precedes its data, so the flush precedes all of the call's data.
   template <class Cursor>
@@ -643,8 +645,8 @@ class Dispatcher {
         return;
       }
 
-      // Clone before the leader is submitted: a fast device may complete
-      // and advance it inside submit.
+      // Clone (or copy) before the leader is submitted: a fast device may
+      // complete and advance it inside submit.
       for (unsigned int i = 0; i < c_.num_regions; i++) {
         const dmio_region &where = c_.where[i];
         if (i == lead.i || where.count <= at.n || !live({i})) continue;
