@@ -199,29 +199,29 @@ static void nounmap_is_dropped_from_writes(struct kunit *test)
 	expect_exact_flags(test, WRITE | REQ_NOUNMAP, REQ_SYNC);
 }
 
-#ifdef REQ_ATOMIC
-/* 6.12's REQ_ATOMIC sits on 6.1's REQ_NOUNMAP bit: not carried, refused. */
-static void atomic_write_is_refused(struct kunit *test)
+/* A page written with @flag, which dmio does not carry: refused. */
+static void expect_write_flag_refused(struct kunit *test, blk_opf_t flag)
 {
 	struct io_region where = region(ram(test, 31), 0, PAGE_SECTORS);
 	void *buf = filled(test, PAGE_SIZE, 1);
 	unsigned long bits;
 
-	KUNIT_EXPECT_EQ(test, dm_io_sync_vm(1, &where, WRITE | REQ_ATOMIC, buf,
-					    &bits), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dm_io_sync_vm(1, &where, WRITE | flag, buf, &bits),
+			-EINVAL);
 	vfree(buf);
+}
+
+#ifdef REQ_ATOMIC
+/* 6.12's REQ_ATOMIC sits on 6.1's REQ_NOUNMAP bit: not carried, refused. */
+static void atomic_write_is_refused(struct kunit *test)
+{
+	expect_write_flag_refused(test, REQ_ATOMIC);
 }
 #endif
 
 static void nowait_is_refused(struct kunit *test)
 {
-	struct io_region where = region(ram(test, 31), 0, PAGE_SECTORS);
-	void *buf = filled(test, PAGE_SIZE, 1);
-	unsigned long bits;
-
-	KUNIT_EXPECT_EQ(test, dm_io_sync_vm(1, &where, WRITE | REQ_NOWAIT, buf,
-					    &bits), -EINVAL);
-	vfree(buf);
+	expect_write_flag_refused(test, REQ_NOWAIT);
 }
 
 static struct kunit_case dmio_flags_cases[] = {

@@ -412,11 +412,15 @@ static void read_of_two_regions_is_refused(struct kunit *test)
 	dmio_io_client_destroy(c);
 }
 
-static void bio_shorter_than_the_region_is_refused(struct kunit *test)
+/*
+ * A DM_IO_BIO write from a 4-page bio whose iterator has used @done bytes,
+ * to a region 8 sectors longer than what the iterator has left: refused.
+ */
+static void expect_short_bio_write_refused(struct kunit *test, unsigned int done)
 {
 	struct dm_io_client *c = client(test);
 	struct page **pages = pages_alloc(test, 4);
-	struct bio *bio = patterned_bio(test, pages, 0);
+	struct bio *bio = patterned_bio(test, pages, done);
 	struct dm_io_memory mem = { .type = DM_IO_BIO, .ptr.bio = bio };
 	struct dm_io_region where = dm_region(ram(test, 40), 0,
 					      bio_sectors(bio) + 8);
@@ -428,6 +432,11 @@ static void bio_shorter_than_the_region_is_refused(struct kunit *test)
 	kfree(bio);
 	pages_free(pages, 4);
 	dmio_io_client_destroy(c);
+}
+
+static void bio_shorter_than_the_region_is_refused(struct kunit *test)
+{
+	expect_short_bio_write_refused(test, 0);
 }
 
 /* dm-raid1 presets the bits of its flush and reads only them. */
@@ -478,21 +487,10 @@ static void empty_flush_region_may_point_anywhere(struct kunit *test)
 	dmio_io_client_destroy(c);
 }
 
+/* Nothing left: the region is a page. */
 static void bio_with_its_iterator_used_up_is_refused(struct kunit *test)
 {
-	struct dm_io_client *c = client(test);
-	struct page **pages = pages_alloc(test, 4);
-	struct bio *bio = patterned_bio(test, pages, 4 * PAGE_SIZE);
-	struct dm_io_memory mem = { .type = DM_IO_BIO, .ptr.bio = bio };
-	struct dm_io_region where = dm_region(ram(test, 40), 0, PAGE_SECTORS);
-	unsigned long bits;
-
-	KUNIT_EXPECT_EQ(test, sync_io(c, REQ_OP_WRITE, mem, 1, &where, &bits),
-			-EINVAL);
-	bio_uninit(bio);
-	kfree(bio);
-	pages_free(pages, 4);
-	dmio_io_client_destroy(c);
+	expect_short_bio_write_refused(test, 4 * PAGE_SIZE);
 }
 
 #ifdef CONFIG_FAULT_INJECTION

@@ -14,8 +14,7 @@ set -euo pipefail
 
 kdir=""
 [ "${1:-}" = --kdir ] && kdir=$2
-"$DMIO_QEMU_DIR/deps.sh"
-[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" bench)
+kdir=$(bench_kernel "$kdir")
 [ -f "$kdir/drivers/md/dm-raid1.c" ] || die "$kdir has no drivers/md sources"
 log "building dmio and the kernel's targets on it against $kdir"
 make -s -C "$DMIO_TOP" KDIR="$kdir" MIRROR= STRESS= modules >/dev/null

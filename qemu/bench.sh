@@ -34,8 +34,7 @@ while [ $# -gt 0 ]; do
 done
 params="$*"
 
-"$DMIO_QEMU_DIR/deps.sh"
-[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" bench)
+kdir=$(bench_kernel "$kdir")
 bench_build "$kdir"
 
 work=$(mktemp -d)

@@ -55,6 +55,13 @@ kernel_key() {
 			sha256sum | cut -c1-12)"
 }
 
+# bench_kernel [KDIR]: the packages, then KDIR, or the bench kernel of the
+# default line (built and cached on first use).
+bench_kernel() {
+	"$DMIO_QEMU_DIR/deps.sh"
+	if [ -n "${1:-}" ]; then echo "$1"; else "$DMIO_QEMU_DIR/kernel.sh" bench; fi
+}
+
 # bench_build KDIR: dmio and bench/dmio_bench.ko against the bench kernel
 # KDIR, in the tree (run "make" afterwards for the debug kernel).
 bench_build() {

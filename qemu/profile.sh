@@ -41,8 +41,7 @@ while [ $# -gt 0 ]; do
 	*) die "unknown argument '$1'" ;;
 	esac
 done
-"$DMIO_QEMU_DIR/deps.sh"
-[ -n "$kdir" ] || kdir=$("$DMIO_QEMU_DIR/kernel.sh" bench)
+kdir=$(bench_kernel "$kdir")
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
