@@ -54,8 +54,22 @@ constexpr Bytes kFullTable = {1ULL * DMIO_BIO_MAX_VECS * DMIO_PAGE_SIZE};
 // bi_size is 32 bits; data-less ops are split below it.
 constexpr Bytes kMaxBioBytes = {0xffffffffULL};
 
-// Whom to tell when a call is done, and the vmalloc'd read buffer (if any)
-// whose cache aliases must be dropped first.
+class Request;
+
+// A synchronous caller, waiting in its own task.  The last completion only
+// wakes it, and it ends the call itself (Request::end): the call's first
+// bio is then freed in task context, where every kernel's per-CPU bio
+// cache takes it back.
+struct Waiter {
+  dmio_completion woken;
+  Request *to_end = nullptr;  // set as it is woken
+  unsigned long bits = 0;
+  bool told = false;  // the call is over (at once, if it issued no bio)
+};
+
+// Whom to tell when a call is done - a callback, or (fn == nullptr) the
+// Waiter in context - and the vmalloc'd read buffer (if any) whose cache
+// aliases must be dropped first.
 struct Notify {
   dmio_notify_fn fn;
   void *context;
@@ -68,7 +82,10 @@ struct Notify {
 // neither is not worth a call into it.
 inline void tell(const Notify &notify, unsigned long bits) {
   if (notify.trace_id | bits) dmio_call_done(notify.trace_id, bits);
-  notify.fn(bits, notify.context);
+  if (notify.fn) return notify.fn(bits, notify.context);
+  auto *w = static_cast<Waiter *>(notify.context);
+  w->bits = bits;
+  w->told = true;
 }
 
 // One call in flight.  Lives in the front pad of the call's first bio (no
@@ -91,8 +108,8 @@ class Request {
     if (pending_.fetch_sub(1, MemoryOrder::kAcqRel) == 1) finish();
   }
 
- private:
-  void finish() {
+  // The call is over: its state and first bio are freed, its caller told.
+  void end() {
     const unsigned long bits = error_bits_.load(MemoryOrder::kRelaxed);
     const Notify notify = notify_;
     struct bio *const host = host_;
@@ -101,6 +118,14 @@ class Request {
     this->~Request();
     dmio_bio_put(host);
     tell(notify, bits);
+  }
+
+ private:
+  void finish() {
+    if (notify_.fn) return end();
+    auto *w = static_cast<Waiter *>(notify_.context);
+    w->to_end = this;
+    dmio_complete(&w->woken);
   }
 
   ktl::Atomic<unsigned int> pending_{1};  // the dispatcher's own hold
@@ -774,6 +799,7 @@ class Dispatcher {
   bool cursor_lost_ = false;  // the buffer vanished mid-call
 };
 
+// @fn == nullptr: @context is the Waiter of a synchronous call.
 int issue(Client *client, const Call &c, dmio_notify_fn fn, void *context) {
   dmio_might_sleep();
   Plan plan;
@@ -802,39 +828,30 @@ Call make_call(unsigned int num_regions, const dmio_region *where, unsigned int 
   return c;
 }
 
-struct SyncWaiter {
-  dmio_completion done;
-  unsigned long error_bits;
-
-  static void notify(unsigned long error_bits, void *context) {
-    auto *w = static_cast<SyncWaiter *>(context);
-    w->error_bits = error_bits;
-    dmio_complete(&w->done);
-  }
-};
-
 // *error_bits, when asked for, is written - 0 for a refused call, but for
 // the modern face, which leaves it alone then, as dm-io does (dm-raid1
 // presets it and reads only the bits).
 int sync_call(Client *client, Call c, unsigned long *error_bits) {
-  SyncWaiter w;
-  w.error_bits = 0;
+  Waiter w;
   if (error_bits && !c.dm_io_semantics) *error_bits = 0;
   // Our bios would only be issued once the caller's submit_bio() returns.
   if (dmio_in_bio_submission()) {
     dmio_reject("synchronous I/O from a bio submission context would deadlock");
     return -DMIO_EINVAL;
   }
-  dmio_completion_init(&w.done);
+  dmio_completion_init(&w.woken);
   // Uninterruptible: returning on a signal with bios in flight would hand
   // the caller back a buffer the device is still writing.
   c.flags |= DMIO_REQ_SYNC;
-  int r = issue(client, c, SyncWaiter::notify, &w);
+  int r = issue(client, c, nullptr, &w);
   if (!r) {
-    dmio_completion_wait(&w.done);
-    r = w.error_bits ? -DMIO_EIO : 0;
+    if (!w.told) {
+      dmio_completion_wait(&w.woken);
+      w.to_end->end();
+    }
+    r = w.bits ? -DMIO_EIO : 0;
   }
-  if (error_bits && !(r == -DMIO_EINVAL && c.dm_io_semantics)) *error_bits = w.error_bits;
+  if (error_bits && !(r == -DMIO_EINVAL && c.dm_io_semantics)) *error_bits = w.bits;
   return r;
 }
 

@@ -774,14 +774,18 @@ static struct dmio_pools *dmio_pools_make(const unsigned int sizes[DMIO_NR_POOLS
 	pools->rescue_wq = alloc_workqueue("dmio_rescue", WQ_MEM_RECLAIM, 0);
 	if (!pools->rescue_wq)
 		goto fail;
-	/* One element each; the resize below makes them what @sizes says. */
+	/*
+	 * One element each; the resize below makes them what @sizes says.
+	 * A per-CPU cache each too: a bio freed where the kernel allows it
+	 * (dmio_bio_put()) is then served again without the slab.
+	 */
 	if (bioset_init(&pools->calls, 1,
 			offsetof(struct dmio_call_bio, db.bio),
-			BIOSET_NEED_BVECS) ||
+			BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE) ||
 	    bioset_init(&pools->chunks, 1, offsetof(struct dmio_bio, bio),
-			BIOSET_NEED_BVECS) ||
+			BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE) ||
 	    bioset_init(&pools->clones, 1, offsetof(struct dmio_bio, bio),
-			BIOSET_NEED_BVECS))
+			BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE))
 		goto fail;
 	pools->clone_inline_vecs = pools->clones.back_pad /
 				   sizeof(struct bio_vec);
@@ -942,7 +946,7 @@ static void dmio_bio_end_io(struct bio *bio)
 		bio->bi_iter = db->issued;
 		zero_fill_bio(bio);
 	}
-	bio_put(bio);
+	dmio_bio_put(bio);
 	if (data_owner)
 		bio_put(data_owner);
 	dmio_core_bio_done(owner, region, failed);
@@ -971,7 +975,8 @@ static struct bio *dmio_alloc_from(struct dmio_pools *pools,
 				   unsigned int nr_vecs, unsigned int opf,
 				   struct bio *src)
 {
-	blk_opf_t op = dmio_opf_to_kernel(opf);
+	/* Served from the bio_set's per-CPU cache first. */
+	blk_opf_t op = dmio_opf_to_kernel(opf) | REQ_ALLOC_CACHE;
 	struct bio *bio;
 
 	if (current->bio_list && (!bio_list_empty(&current->bio_list[0]) ||
@@ -995,6 +1000,12 @@ static struct bio *dmio_alloc(struct dmio_pools *pools, struct bio_set *bs,
 {
 	struct bio *bio = dmio_alloc_from(pools, bs, bdev, nr_vecs, opf, src);
 
+	/*
+	 * Where the bio goes when freed is decided then (dmio_bio_put()); a
+	 * bio below us cloned from it must not inherit the cache flag, and
+	 * free itself into a cache of its own where that is not allowed.
+	 */
+	bio->bi_opf &= ~REQ_ALLOC_CACHE;
 	if (unlikely(dmio_lent(bs, bio, src)))
 		dmio_pools_sample(pools);
 	return bio;
@@ -1064,8 +1075,27 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 	return bio;
 }
 
+/*
+ * May @bio go back to its bio_set's per-CPU cache if freed now?  Only a
+ * bio whose vectors are inline (a cached bio keeps no table), where this
+ * kernel's cache takes bios, and while its pool holds its full reserve: a
+ * bio freed while the reserve is lent refills the reserve, as
+ * mempool_free() would, or a waiter on the pool could wait for ever.
+ */
+static bool dmio_bio_cacheable(struct bio *bio)
+{
+	return (DMIO_BIO_CACHE_ANY_CONTEXT || !in_interrupt()) &&
+	       (!bio->bi_io_vec || bio->bi_io_vec == bio->bi_inline_vecs) &&
+	       !dmio_pool_lent(&bio->bi_pool->bio_pool);
+}
+
+/* Every bio of ours: the put that frees it decides where it goes. */
 void dmio_bio_put(struct bio *bio)
 {
+	if (dmio_bio_cacheable(bio))
+		bio->bi_opf |= REQ_ALLOC_CACHE;
+	else
+		bio->bi_opf &= ~REQ_ALLOC_CACHE;
 	bio_put(bio);
 }
 

@@ -235,6 +235,34 @@ static void over_put_of_one_consumer_leaves_anothers_reservation(struct kunit *t
 }
 
 /*
+ * A synchronous call's first bio is freed in the caller's task, where it
+ * may go to the per-CPU bio cache - but not while its pool's reserve is
+ * lent: then it refills the reserve.  (A fresh consumer's cache is empty,
+ * so the call, with the slab failing, takes the reserve's last element.)
+ */
+static void sync_call_gives_a_lent_bio_back_to_the_reserve(struct kunit *test)
+{
+	struct testdisk *held = kunit_testdisk(test, &small_disk);
+	struct async_result *results[64];
+	void *page = filled(test, 2 * PAGE_SIZE, 0x5a);
+	struct io_region where = region(target(test), 0, PAGE_SECTORS);
+	unsigned long bits;
+	unsigned int n;
+	int r;
+
+	KUNIT_ASSERT_EQ(test, __dm_io_get(OTHER, 0), 0);
+	n = drain(test, held, OTHER, DMIO_POOL_CALLS, 1, results, page);
+	current->make_it_fail = 1;
+	r = __dm_io_sync_vm(OTHER, 1, &where, WRITE, page, &bits);
+	current->make_it_fail = 0;
+	KUNIT_EXPECT_EQ(test, r, 0);
+	KUNIT_EXPECT_EQ(test, __dmio_pool_reserved(OTHER, DMIO_POOL_CALLS), 1u);
+	undrain(test, held, results, n);
+	dmio_owner_gone(OTHER);
+	vfree(page);
+}
+
+/*
  * A buffer unmapped while its call waits for a pool: the rest of the call
  * fails (its region's bit), with a warning and no BUG.
  */
@@ -292,6 +320,7 @@ static struct kunit_case dmio_progress_cases[] = {
 	KUNIT_CASE(consumer_with_reserve_held_does_not_starve_another),
 	KUNIT_CASE(reservations_are_per_consumer),
 	KUNIT_CASE(over_put_of_one_consumer_leaves_anothers_reservation),
+	KUNIT_CASE(sync_call_gives_a_lent_bio_back_to_the_reserve),
 	KUNIT_CASE(buffer_unmapped_mid_call_fails_the_rest),
 #endif
 	{}

@@ -66,6 +66,8 @@ mutants=(
 	"bios-uncounted@dmio_shim.c@s/this_cpu_inc\(dmio_stats.bios\);//@counters_count_entry_points_bios_and_bytes"
 	"refusals-uncounted@dmio_stats.h@s/return dmio_call_refused\(trace_id, r\);/return r;/@counters_count_failed_and_refused_calls"
 	"no-peak@dmio_shim.c@s/pools->peak\[p\] = out;/pools->peak[p] = 0;/@clients_show_reserve_and_peak"
+	# The per-CPU bio cache: never with the reserve lent
+	"cache-keeps-lent-bio@dmio_shim.c@s/\&\&\n\t       !dmio_pool_lent\(&bio->bi_pool->bio_pool\)//@sync_call_gives_a_lent_bio_back_to_the_reserve"
 )
 
 want=("$@")
