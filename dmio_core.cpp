@@ -145,9 +145,9 @@ constexpr unsigned long pages_spanned(unsigned long offset, unsigned long len) {
   return ((offset & (DMIO_PAGE_SIZE - 1)) + len + DMIO_PAGE_SIZE - 1) / DMIO_PAGE_SIZE;
 }
 
-// A piece of the buffer, within one page for every cursor but bio_vec
-// arrays, whose entries may span pages.  page == nullptr: the buffer
-// vanished under the call (see VmallocCursor).
+// A piece of the buffer, within one page for page lists and vmalloc'd
+// memory; a bio_vec entry, or a run of linear memory, may span pages.
+// page == nullptr: the buffer vanished under the call (see VmallocCursor).
 struct Segment {
   struct page *page;
   unsigned int offset;
@@ -206,13 +206,16 @@ inline unsigned int page_offset(const char *addr) {
   return reinterpret_cast<unsigned long>(addr) & (DMIO_PAGE_SIZE - 1);
 }
 
-// Linear-map memory: its pages follow from the address alone.
+// Linear-map memory: its pages follow from the address alone, and are
+// contiguous - one piece, however many pages it spans.
 class LinearCursor {
  public:
   explicit LinearCursor(const char *addr) : addr_(addr) {}
-  Segment peek() const { return {dmio_virt_to_page(addr_), offset(), DMIO_PAGE_SIZE - offset()}; }
+  Segment peek() const {
+    return {dmio_virt_to_page(addr_), offset(), static_cast<unsigned int>(kFullTable.n)};
+  }
   unsigned int offset() const { return page_offset(addr_); }
-  unsigned long long vecs(Bytes want) const { return pages_spanned(offset(), want.n); }
+  unsigned long long vecs(Bytes) const { return 1; }
   void advance(unsigned int bytes) { addr_ += bytes; }
 
  private:
@@ -650,7 +653,6 @@ class Dispatcher {
 
     const dmio_region &leader = c_.where[lead.i];
     for (Sectors at{0}; at.n < leader.count;) {
-      if (at.n) plug_.start();
       // As much as one vector table is sure to hold from the cursor's
       // page offset, ending on a block boundary of every region (but for
       // the last chunk, which ends with the leader).
@@ -658,9 +660,12 @@ class Dispatcher {
       const Bytes room = {
           ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.lim.block)};
       const Bytes want = {ktl::min(rest.n, room.n)};
-      struct bio *bio =
-          alloc(leader, lead, max_vecs(cursor.vecs(want)), leader.sector + at.n, opf_);
-      const Sectors got = Sectors::of(fill(bio, cursor, want));
+      // From the second chunk on, when another follows: a plug holds two
+      // bios at least.
+      if (at.n && rest.n > room.n) plug_.start();
+      const unsigned int vecs = max_vecs(cursor.vecs(want));
+      struct bio *bio = alloc(leader, lead, vecs, leader.sector + at.n, opf_);
+      const Sectors got = Sectors::of(fill(bio, cursor, want, vecs));
       if (!got.n) {
         // The buffer is gone (fill() warned), or - a bug - not even one
         // block fitted: nothing more can be issued.
@@ -705,31 +710,35 @@ class Dispatcher {
     return ktl::min<unsigned long long>(table, vecs);
   }
 
-  // Adds up to @want bytes of the buffer to @bio; fewer if its vector
-  // table or the devices' segment limits (max_segments, virt boundary)
-  // end it first.  Either way the bio ends on a block boundary: when
-  // blocks are larger than the buffer's pieces, a bio that must end inside
-  // a block is cut back to the last boundary and the cursor with it.
+  // Adds up to @want bytes of the buffer to @bio, whose table holds
+  // @vecs entries; fewer if the table or the devices' segment limits
+  // (max_segments, virt boundary) end it first.  Either way the bio ends
+  // on a block boundary: when blocks are larger than the buffer's pieces,
+  // a bio that must end inside a block is cut back to the last boundary
+  // and the cursor with it.
   template <class Cursor>
-  Bytes fill(struct bio *bio, Cursor &cursor, Bytes want) {
-    if (!plan_.lim.blocks_span_pieces()) return fill_pieces(bio, cursor, want);
+  Bytes fill(struct bio *bio, Cursor &cursor, Bytes want, unsigned int vecs) {
+    if (!plan_.lim.blocks_span_pieces()) return fill_pieces(bio, cursor, want, vecs);
     return fill_blocks(bio, cursor, want);
   }
 
   // Blocks no larger than the pieces: every piece ends on a block
   // boundary, so wherever the table fills, or the block layer later splits
-  // for its segment limits, the cut is a block boundary.
+  // for its segment limits, the cut is a block boundary.  A piece is an
+  // entry of its own (the cursor counted the entries), added without the
+  // merge attempt of bio_add_page(): pieces that could merge come as one
+  // from the cursor (linear memory), and the rest are seldom adjacent.
   template <class Cursor>
-  Bytes fill_pieces(struct bio *bio, Cursor &cursor, Bytes want) {
+  Bytes fill_pieces(struct bio *bio, Cursor &cursor, Bytes want, unsigned int vecs) {
     Bytes added{0};
-    while (added.n < want.n) {
+    for (; added.n < want.n && vecs; vecs--) {
       const Segment s = cursor.peek();
       if (!s.page) {
         lost_buffer();
         break;
       }
       const unsigned int len = ktl::min<unsigned long long>(s.len, want.n - added.n);
-      if (!dmio_bio_add_page(bio, s.page, len, s.offset)) break;
+      dmio_bio_add_piece(bio, s.page, len, s.offset);
       cursor.advance(len);
       added.n += len;
     }

@@ -1084,8 +1084,8 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
  */
 static bool dmio_bio_cacheable(struct bio *bio)
 {
-	return (DMIO_BIO_CACHE_ANY_CONTEXT || !in_interrupt()) &&
-	       (!bio->bi_io_vec || bio->bi_io_vec == bio->bi_inline_vecs) &&
+	return (!bio->bi_io_vec || bio->bi_io_vec == bio->bi_inline_vecs) &&
+	       (DMIO_BIO_CACHE_ANY_CONTEXT || !in_interrupt()) &&
 	       !dmio_pool_lent(&bio->bi_pool->bio_pool);
 }
 
@@ -1103,6 +1103,12 @@ unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 			       unsigned int len, unsigned int offset)
 {
 	return bio_add_page(bio, page, len, offset);
+}
+
+void dmio_bio_add_piece(struct bio *bio, struct page *page, unsigned int len,
+			unsigned int offset)
+{
+	__bio_add_page(bio, page, len, offset);
 }
 
 unsigned int dmio_bio_size(struct bio *bio)

@@ -282,6 +282,9 @@ void dmio_bio_put(struct bio *bio);
 /* Returns how many bytes were added: len, or 0 when the bio is full. */
 unsigned int dmio_bio_add_page(struct bio *bio, struct page *page,
 			       unsigned int len, unsigned int offset);
+/* Adds a piece as an entry of its own: the table has room for it. */
+void dmio_bio_add_piece(struct bio *bio, struct page *page, unsigned int len,
+			unsigned int offset);
 unsigned int dmio_bio_size(struct bio *bio);
 void dmio_bio_set_size(struct bio *bio, unsigned int bytes);
 void dmio_bio_set_ioprio(struct bio *bio, unsigned short ioprio);
