@@ -841,7 +841,7 @@ Call make_call(unsigned int num_regions, const dmio_region *where, unsigned int 
 // the modern face, which leaves it alone then, as dm-io does (dm-raid1
 // presets it and reads only the bits).
 int sync_call(Client *client, Call c, unsigned long *error_bits) {
-  Waiter w;
+  Waiter w __uninitialized;  // its completion is initialised below
   if (error_bits && !c.dm_io_semantics) *error_bits = 0;
   // Our bios would only be issued once the caller's submit_bio() returns.
   if (dmio_in_bio_submission()) {

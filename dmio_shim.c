@@ -624,8 +624,9 @@ static bool dmio_pools_own(struct dmio_pools *pools, struct bio *bio)
  * wait on current->bio_list go to our rescuer, which issues them, so their
  * completions can refill the pool the caller is about to wait on.  Only
  * ours: another driver's bios could need our pools to make progress.
+ * Out of line: inlined, its lists would cost every allocation a frame.
  */
-static void dmio_punt(struct dmio_pools *pools)
+static noinline void dmio_punt(struct dmio_pools *pools)
 {
 	struct bio_list punt, keep;
 	struct bio *bio;

@@ -7,6 +7,11 @@
 // The kernel's printf-format annotation, which shim.h uses.
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 
+// The kernel zero-fills every stack variable (INIT_STACK_ALL_ZERO, the
+// distributions' default): a large one whose bytes are all written before
+// they are read opts out, as with the kernel's own __uninitialized.
+#define __uninitialized __attribute__((__uninitialized__))
+
 #include <dmio/shim.h>
 
 using size_t = decltype(sizeof(0));
