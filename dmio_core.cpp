@@ -660,9 +660,6 @@ class Dispatcher {
       const Bytes room = {
           ktl::round_down<unsigned long long>(kFullTable.n - cursor.offset(), plan_.lim.block)};
       const Bytes want = {ktl::min(rest.n, room.n)};
-      // From the second chunk on, when another follows: a plug holds two
-      // bios at least.
-      if (at.n && rest.n > room.n) plug_.start();
       const unsigned int vecs = max_vecs(cursor.vecs(want));
       struct bio *bio = alloc(leader, lead, vecs, leader.sector + at.n, opf_);
       const Sectors got = Sectors::of(fill(bio, cursor, want, vecs));
@@ -674,6 +671,10 @@ class Dispatcher {
         fail_from(at);
         return;
       }
+
+      // From the second chunk on, when another follows: a plug that
+      // would hold one bio is a detour for nothing.
+      if (at.n && at.n + got.n < leader.count) plug_.start();
 
       // Clone (or copy) before the leader is submitted: a fast device may
       // complete and advance it inside submit.
@@ -724,24 +725,37 @@ class Dispatcher {
 
   // Blocks no larger than the pieces: every piece ends on a block
   // boundary, so wherever the table fills, or the block layer later splits
-  // for its segment limits, the cut is a block boundary.  A piece is an
-  // entry of its own (the cursor counted the entries), added without the
-  // merge attempt of bio_add_page(): pieces that could merge come as one
-  // from the cursor (linear memory), and the rest are seldom adjacent.
+  // for its segment limits, the cut is a block boundary.  A piece that
+  // continues the last one in its page extends it, as bio_add_page()
+  // would (an entry a page can hold is one segment, without the gaps a
+  // virt boundary splits at); any other is an entry of its own (the cursor
+  // counted them), added without bio_add_page()'s search for a merge
+  // across pages, which would cost more than it finds: page lists and
+  // vmalloc'd memory are seldom contiguous, and linear memory comes from
+  // its cursor as one piece.
   template <class Cursor>
   Bytes fill_pieces(struct bio *bio, Cursor &cursor, Bytes want, unsigned int vecs) {
+    Segment run{nullptr, 0, 0};  // not added yet: the next piece may extend it
     Bytes added{0};
-    for (; added.n < want.n && vecs; vecs--) {
+    while (added.n < want.n) {
       const Segment s = cursor.peek();
       if (!s.page) {
         lost_buffer();
         break;
       }
       const unsigned int len = ktl::min<unsigned long long>(s.len, want.n - added.n);
-      dmio_bio_add_piece(bio, s.page, len, s.offset);
+      if (s.page == run.page && s.offset == run.offset + run.len) {
+        run.len += len;
+      } else {
+        if (!vecs) break;
+        vecs--;
+        if (run.page) dmio_bio_add_piece(bio, run.page, run.len, run.offset);
+        run = {s.page, s.offset, len};
+      }
       cursor.advance(len);
       added.n += len;
     }
+    if (run.page) dmio_bio_add_piece(bio, run.page, run.len, run.offset);
     return added;
   }
 

@@ -777,16 +777,15 @@ static struct dmio_pools *dmio_pools_make(const unsigned int sizes[DMIO_NR_POOLS
 		goto fail;
 	/*
 	 * One element each; the resize below makes them what @sizes says.
-	 * A per-CPU cache each too: a bio freed where the kernel allows it
-	 * (dmio_bio_put()) is then served again without the slab.
+	 * First bios have a per-CPU cache too (see dmio_bio_put()).
 	 */
 	if (bioset_init(&pools->calls, 1,
 			offsetof(struct dmio_call_bio, db.bio),
 			BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE) ||
 	    bioset_init(&pools->chunks, 1, offsetof(struct dmio_bio, bio),
-			BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE) ||
+			BIOSET_NEED_BVECS) ||
 	    bioset_init(&pools->clones, 1, offsetof(struct dmio_bio, bio),
-			BIOSET_NEED_BVECS | BIOSET_PERCPU_CACHE))
+			BIOSET_NEED_BVECS))
 		goto fail;
 	pools->clone_inline_vecs = pools->clones.back_pad /
 				   sizeof(struct bio_vec);
@@ -976,8 +975,9 @@ static struct bio *dmio_alloc_from(struct dmio_pools *pools,
 				   unsigned int nr_vecs, unsigned int opf,
 				   struct bio *src)
 {
-	/* Served from the bio_set's per-CPU cache first. */
-	blk_opf_t op = dmio_opf_to_kernel(opf) | REQ_ALLOC_CACHE;
+	/* Served from the bio_set's per-CPU cache, if any, first. */
+	blk_opf_t op = dmio_opf_to_kernel(opf) |
+		       (bs->cache ? REQ_ALLOC_CACHE : 0);
 	struct bio *bio;
 
 	if (current->bio_list && (!bio_list_empty(&current->bio_list[0]) ||
@@ -1077,26 +1077,39 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 }
 
 /*
- * May @bio go back to its bio_set's per-CPU cache if freed now?  Only a
- * bio whose vectors are inline (a cached bio keeps no table), where this
- * kernel's cache takes bios, and while its pool holds its full reserve: a
- * bio freed while the reserve is lent refills the reserve, as
+ * May @bio go back to its bio_set's per-CPU cache if freed now?  A first
+ * bio (the only bio_set with a cache) whose vectors are inline (a cached
+ * bio keeps no table), freed in a task: a synchronous call's first bio is
+ * freed by its caller, on the CPU that will most likely allocate the next
+ * one, so the cache stays about as large as the calls its CPU waits on.
+ * (6.1 warns for a cached bio freed in interrupt context; 6.12 would take
+ * it from a hard interrupt, but on another CPU than the allocating one,
+ * where it would only pile up.)  And only while its pool holds its full
+ * reserve: a bio freed while the reserve is lent refills the reserve, as
  * mempool_free() would, or a waiter on the pool could wait for ever.
  */
 static bool dmio_bio_cacheable(struct bio *bio)
 {
-	return (!bio->bi_io_vec || bio->bi_io_vec == bio->bi_inline_vecs) &&
-	       (DMIO_BIO_CACHE_ANY_CONTEXT || !in_interrupt()) &&
-	       !dmio_pool_lent(&bio->bi_pool->bio_pool);
+	if (!bio->bi_pool->cache || in_interrupt() ||
+	    (bio->bi_io_vec && bio->bi_io_vec != bio->bi_inline_vecs))
+		return false;
+	/* Pairs with mempool_alloc()'s smp_wmb(), as in mempool_free(). */
+	smp_rmb();
+	return !dmio_pool_lent(&bio->bi_pool->bio_pool);
 }
 
-/* Every bio of ours: the put that frees it decides where it goes. */
+/*
+ * Every bio of ours.  Only the put that frees it decides where it goes:
+ * a reference still held elsewhere might be dropped last where the cache
+ * is not allowed.
+ */
 void dmio_bio_put(struct bio *bio)
 {
-	if (dmio_bio_cacheable(bio))
-		bio->bi_opf |= REQ_ALLOC_CACHE;
-	else
+	if ((bio_flagged(bio, BIO_REFFED) && atomic_read(&bio->__bi_cnt) > 1) ||
+	    !dmio_bio_cacheable(bio))
 		bio->bi_opf &= ~REQ_ALLOC_CACHE;
+	else
+		bio->bi_opf |= REQ_ALLOC_CACHE;
 	bio_put(bio);
 }
 

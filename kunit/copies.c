@@ -4,8 +4,10 @@
  * its other regions, and the plug around a call of several chunks.
  *
  * A leader of at most 4 vectors is copied into a bio of its own for every
- * other region; a larger one is cloned (its table shared).  A call's first
- * chunk is not plugged (most calls have no other), the rest are.  Either way
+ * other region; a larger one is cloned (its table shared).  A call's
+ * chunks from the second on share a plug, but a last chunk alone is not
+ * plugged (most calls have one chunk; a plug of one bio buys nothing).
+ * Either way
  * each bio carries the call's flags, its ioprio and its region's share of
  * the data.  The pages of the buffers here are never adjacent, so that
  * bio_add_page() cannot merge them and a buffer of n pages is n vectors:
@@ -184,18 +186,17 @@ static void copies_of_a_multipage_entry_trim_and_split(struct kunit *test)
 }
 
 /*
- * 2 MiB + 4 KiB of vmalloc'd data to one disk: three chunks of at most a
- * full table (1 MiB, sectors 0-2047 the first) each.  The first goes out
- * on its own, as a one-chunk call's only bio does; the rest under one
+ * @bytes of vmalloc'd data to one disk made with @cfg, whose bios from
+ * sector @second on are the call's second chunk and later: the first goes
+ * out on its own, as a one-chunk call's only bio does; the rest under one
  * plug, which the disk sees as the same plug number on each of their
  * bios.  (The disk may split a chunk: 6.12 then submits the rest of the
  * first under a plug of the block layer's own, a number of its own.)
  */
-static void chunks_after_the_first_share_one_plug(struct kunit *test)
+static void expect_chunks_after_the_first_share_one_plug(struct kunit *test,
+		const struct testdisk_config *cfg, size_t bytes, sector_t second)
 {
-	const size_t bytes = 2 * 1024 * 1024 + PAGE_SIZE;
-	const sector_t first_chunk = (1024 * 1024) >> SECTOR_SHIFT;
-	struct testdisk *td = kunit_testdisk(test, &cached);
+	struct testdisk *td = kunit_testdisk(test, cfg);
 	struct io_region where = region(testdisk_bdev(td), 0, bytes >> SECTOR_SHIFT);
 	void *buf = pattern(test, bytes, 5);
 	unsigned long bits = ~0UL;
@@ -206,17 +207,40 @@ static void chunks_after_the_first_share_one_plug(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(testdisk_data(td), buf, bytes), 0);
 	vfree(buf);
 	for (i = 0; i < testdisk_log_len(td); i++)
-		if (testdisk_log(td, i)->sector >= first_chunk)
+		if (testdisk_log(td, i)->sector >= second)
 			rest = rest ?: testdisk_log(td, i)->plug;
 	KUNIT_EXPECT_NE(test, rest, 0U);
 	for (i = 0; i < testdisk_log_len(td); i++) {
 		const struct testdisk_io *io = testdisk_log(td, i);
 
-		if (io->sector >= first_chunk)
+		if (io->sector >= second)
 			KUNIT_EXPECT_EQ_MSG(test, io->plug, rest, "bio %u", i);
 		else
 			KUNIT_EXPECT_NE_MSG(test, io->plug, rest, "bio %u", i);
 	}
+}
+
+/* 2 MiB + 4 KiB: three chunks of at most a full table (1 MiB) each. */
+static void chunks_after_the_first_share_one_plug(struct kunit *test)
+{
+	expect_chunks_after_the_first_share_one_plug(test, &cached,
+						     (2 << 20) + PAGE_SIZE,
+						     (1 << 20) >> SECTOR_SHIFT);
+}
+
+/*
+ * 256 KiB to a disk of 4 KiB blocks and 16 segments a bio: dmio cuts the
+ * chunks itself, four of 64 KiB, each shorter than a full table.
+ */
+static void chunks_cut_to_max_segments_share_one_plug(struct kunit *test)
+{
+	static const struct testdisk_config cfg = {
+		.sectors = 16384, .logical_block_size = 4096,
+		.max_segments = 16,
+	};
+
+	expect_chunks_after_the_first_share_one_plug(test, &cfg, 256 << 10,
+						     (64 << 10) >> SECTOR_SHIFT);
 }
 
 static struct kunit_case dmio_copies_cases[] = {
@@ -225,6 +249,7 @@ static struct kunit_case dmio_copies_cases[] = {
 	KUNIT_CASE(five_vector_leader_is_cloned_with_flags_ioprio_and_trim),
 	KUNIT_CASE(copies_of_a_multipage_entry_trim_and_split),
 	KUNIT_CASE(chunks_after_the_first_share_one_plug),
+	KUNIT_CASE(chunks_cut_to_max_segments_share_one_plug),
 	{}
 };
 

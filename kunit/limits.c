@@ -310,6 +310,36 @@ static void page_list_bios_fit_max_segments(struct kunit *test)
 	expect_whole_blocks(test, td, 512, 3);
 }
 
+/*
+ * Entries that continue each other in one page are one segment, as
+ * bio_add_page() makes them: to a device with a virt boundary, whose block
+ * layer would split at the gap between any two entries, a page written as
+ * eight 512-byte entries is one bio of one segment.
+ */
+static void adjacent_entries_in_a_page_are_one_segment(struct kunit *test)
+{
+	static const struct testdisk_config cfg = {
+		.sectors = 8192, .virt_boundary_mask = PAGE_SIZE - 1,
+	};
+	struct testdisk *td = kunit_testdisk(test, &cfg);
+	struct io_region where = region(testdisk_bdev(td), 0, PAGE_SECTORS);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct bio_vec bv[8];
+	unsigned long bits;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memset(page_address(page), 0x3c, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(bv); i++)
+		bvec_set_page(&bv[i], page, 512, 512 * i);
+	KUNIT_EXPECT_EQ(test, dm_io_sync_bvec(1, &where, WRITE, bv, &bits), 0);
+	KUNIT_EXPECT_EQ(test, testdisk_log_len(td), 1u);
+	if (testdisk_log_len(td))
+		KUNIT_EXPECT_EQ(test, testdisk_log(td, 0)->segments, 1u);
+	KUNIT_EXPECT_TRUE(test, all_bytes(testdisk_data(td), PAGE_SIZE, 0x3c));
+	__free_page(page);
+}
+
 static struct kunit_case dmio_limits_cases[] = {
 	KUNIT_CASE(o_direct_shaped_entries_write_to_4k_virtio_disk),
 	KUNIT_CASE(sub_block_entries_fit_two_segments_a_bio),
@@ -323,6 +353,7 @@ static struct kunit_case dmio_limits_cases[] = {
 	KUNIT_CASE(virt_gap_is_fine_where_the_boundary_device_has_small_blocks),
 	KUNIT_CASE(block_of_more_entries_than_segments_is_refused),
 	KUNIT_CASE(page_list_bios_fit_max_segments),
+	KUNIT_CASE(adjacent_entries_in_a_page_are_one_segment),
 	{}
 };
 

@@ -24,6 +24,22 @@
 
 #define ISSUE_TIMEOUT (5 * HZ)
 
+/*
+ * A second consumer: a key of the test's own, made a client by its first
+ * __dm_io_get() and ended by the case.  Its per-CPU cache of first bios
+ * starts empty, so its calls take every bio from the pools the cases
+ * drain (the kunit module's cache, filled by earlier cases, could serve
+ * a call the drained pool could not).
+ */
+static char other_consumer;
+#define OTHER ((struct module *)&other_consumer)
+
+static struct module *fresh_consumer(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, __dm_io_get(OTHER, 0), 0);
+	return OTHER;
+}
+
 /* A call run by a thread of its own, with the slab failing for it. */
 struct side_call {
 	struct kunit *test;
@@ -139,15 +155,16 @@ static void expect_issues_while_held(struct kunit *test, struct side_call *sc)
 
 /*
  * With @owner's call pool drained to @left by held bios, a two-region
- * write of this module's must still issue, and then complete.
+ * write of @caller's must still issue, and then complete.
  */
 static void two_region_write_issues_while_drained(struct kunit *test,
 						  struct module *owner,
-						  unsigned int left)
+						  unsigned int left,
+						  struct module *caller)
 {
 	struct testdisk *held = kunit_testdisk(test, &small_disk);
 	struct async_result *results[64];
-	struct side_call *sc = side_call(test, THIS_MODULE);
+	struct side_call *sc = side_call(test, caller);
 	void *page = filled(test, 2 * PAGE_SIZE, 0x5a);
 	unsigned int n;
 
@@ -168,19 +185,23 @@ static void two_region_write_issues_while_drained(struct kunit *test,
 
 static void multi_region_call_issues_with_one_call_element_left(struct kunit *test)
 {
-	two_region_write_issues_while_drained(test, THIS_MODULE, 1);
+	struct module *owner = fresh_consumer(test);
+
+	two_region_write_issues_while_drained(test, owner, 1, owner);
+	dmio_owner_gone(owner);
 }
 
 static void long_call_issues_with_one_call_element_left(struct kunit *test)
 {
+	struct module *owner = fresh_consumer(test);
 	struct testdisk *held = kunit_testdisk(test, &small_disk);
 	struct async_result *results[64];
-	struct side_call *sc = side_call(test, THIS_MODULE);
+	struct side_call *sc = side_call(test, owner);
 	void *page = filled(test, 2 * PAGE_SIZE, 0x5a);
 	size_t bytes = 4 << 20;	/* several bios on any device */
 	unsigned int n;
 
-	n = drain(test, held, THIS_MODULE, DMIO_POOL_CALLS, 1, results, page);
+	n = drain(test, held, owner, DMIO_POOL_CALLS, 1, results, page);
 	sc->n = 1;
 	sc->where[0] = region(target(test), 0, bytes >> SECTOR_SHIFT);
 	sc->data = filled(test, bytes, 0xa5);
@@ -192,21 +213,16 @@ static void long_call_issues_with_one_call_element_left(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, async_wait(test, sc->done), 0ul);
 	vfree(sc->data);
 	vfree(page);
+	dmio_owner_gone(owner);
 }
-
-/*
- * A second consumer: a key of the test's own, made a client by its first
- * __dm_io_get() and ended by the case.
- */
-static char other_consumer;
-#define OTHER ((struct module *)&other_consumer)
 
 static void consumer_with_reserve_held_does_not_starve_another(struct kunit *test)
 {
 	/* The other consumer's whole call reserve waits on the held disk. */
-	KUNIT_ASSERT_EQ(test, __dm_io_get(OTHER, 0), 0);
-	two_region_write_issues_while_drained(test, OTHER, 0);
-	dmio_owner_gone(OTHER);
+	struct module *other = fresh_consumer(test);
+
+	two_region_write_issues_while_drained(test, other, 0, THIS_MODULE);
+	dmio_owner_gone(other);
 }
 
 static void reservations_are_per_consumer(struct kunit *test)
@@ -242,6 +258,7 @@ static void over_put_of_one_consumer_leaves_anothers_reservation(struct kunit *t
  */
 static void sync_call_gives_a_lent_bio_back_to_the_reserve(struct kunit *test)
 {
+	struct module *owner = fresh_consumer(test);
 	struct testdisk *held = kunit_testdisk(test, &small_disk);
 	struct async_result *results[64];
 	void *page = filled(test, 2 * PAGE_SIZE, 0x5a);
@@ -250,15 +267,14 @@ static void sync_call_gives_a_lent_bio_back_to_the_reserve(struct kunit *test)
 	unsigned int n;
 	int r;
 
-	KUNIT_ASSERT_EQ(test, __dm_io_get(OTHER, 0), 0);
-	n = drain(test, held, OTHER, DMIO_POOL_CALLS, 1, results, page);
+	n = drain(test, held, owner, DMIO_POOL_CALLS, 1, results, page);
 	current->make_it_fail = 1;
-	r = __dm_io_sync_vm(OTHER, 1, &where, WRITE, page, &bits);
+	r = __dm_io_sync_vm(owner, 1, &where, WRITE, page, &bits);
 	current->make_it_fail = 0;
 	KUNIT_EXPECT_EQ(test, r, 0);
-	KUNIT_EXPECT_EQ(test, __dmio_pool_reserved(OTHER, DMIO_POOL_CALLS), 1u);
+	KUNIT_EXPECT_EQ(test, __dmio_pool_reserved(owner, DMIO_POOL_CALLS), 1u);
 	undrain(test, held, results, n);
-	dmio_owner_gone(OTHER);
+	dmio_owner_gone(owner);
 	vfree(page);
 }
 
@@ -272,10 +288,11 @@ static void buffer_unmapped_mid_call_fails_the_rest(struct kunit *test)
 	static const struct testdisk_config cfg = {
 		.sectors = 8192, .logical_block_size = 4096, .max_segments = 16,
 	};
+	struct module *owner = fresh_consumer(test);
 	struct testdisk *held = kunit_testdisk(test, &small_disk);
 	struct testdisk *target = kunit_testdisk(test, &cfg);
 	struct async_result *results[64];
-	struct side_call *sc = side_call(test, THIS_MODULE);
+	struct side_call *sc = side_call(test, owner);
 	void *page = filled(test, 2 * PAGE_SIZE, 0x5a);
 	struct page **pages = pages_alloc(test, 32);
 	char *lo, *hi;
@@ -292,10 +309,11 @@ static void buffer_unmapped_mid_call_fails_the_rest(struct kunit *test)
 			vm_unmap_ram(hi, 16);
 		pages_free(pages, 32);
 		vfree(page);
+		dmio_owner_gone(owner);
 		kunit_skip(test, "no two adjacent vm_map_ram() ranges");
 	}
 	/* No chunk element left: the call's second bio waits for one. */
-	n = drain(test, held, THIS_MODULE, DMIO_POOL_CHUNKS, 0, results, page);
+	n = drain(test, held, owner, DMIO_POOL_CHUNKS, 0, results, page);
 	sc->n = 1;
 	sc->where[0] = region(testdisk_bdev(target), 0, 32 * PAGE_SECTORS);
 	sc->data = lo;
@@ -309,6 +327,7 @@ static void buffer_unmapped_mid_call_fails_the_rest(struct kunit *test)
 	vm_unmap_ram(lo, 16);
 	pages_free(pages, 32);
 	vfree(page);
+	dmio_owner_gone(owner);
 }
 
 #endif /* CONFIG_FAULT_INJECTION */

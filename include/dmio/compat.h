@@ -27,17 +27,6 @@
 #endif
 
 /*
- * The per-CPU bio cache of a bio_set made with BIOSET_PERCPU_CACHE takes
- * a bio back when it is freed with REQ_ALLOC_CACHE set: on 6.1 only
- * outside interrupts (it warns otherwise), since 6.2 in any context.
- */
-#ifdef DMIO_COMPAT_BLK_6_11
-#define DMIO_BIO_CACHE_ANY_CONTEXT 1
-#else
-#define DMIO_BIO_CACHE_ANY_CONTEXT 0
-#endif
-
-/*
  * Opening a block device by path or number, read-write, without a holder.
  * 6.1: blkdev_get_by_path()/blkdev_put() with FMODE_* bits.  6.9 removed
  * them: a block device is opened as a file (bdev_file_open_by_*()), its

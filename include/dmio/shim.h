@@ -255,10 +255,9 @@ unsigned int dmio_pools_free(struct dmio_pools *pools, enum dmio_pool pool);
  *   (DMIO_POOL_CLONES): a small bio's vectors are copied, a larger one's
  *   table is shared and the clone keeps its source alive until done.
  *
- * A bio freed in a task - in any context on kernels since 6.2 - goes to
- * its bio_set's per-CPU cache while its pool holds its full reserve, and
- * is served from there again without the slab: a synchronous call's
- * first bio is freed by the caller's task.
+ * A first bio freed in a task (a synchronous call's, by its caller) goes
+ * to a per-CPU cache while its pool holds its full reserve, and is served
+ * from there again without the slab.
  *
  * Inside a bio submission (a map function), our bios already issued wait
  * on current->bio_list; before waiting on a pool they are handed to the
