@@ -156,6 +156,8 @@ struct Segment {
 
 class PageListCursor {
  public:
+  // A piece ends its page or the data: the next never continues it.
+  static constexpr bool kPiecesJoin = false;
   PageListCursor(const dmio_page_list *pl, unsigned int offset) : pl_(pl), offset_(offset) {}
   Segment peek() const { return {pl_->page, offset_, DMIO_PAGE_SIZE - offset_}; }
   unsigned int offset() const { return offset_; }
@@ -175,6 +177,8 @@ class PageListCursor {
 
 class BvecCursor {
  public:
+  // Entries may continue one another within a page.
+  static constexpr bool kPiecesJoin = true;
   // @done: bytes of the first entry already used (a bio's bi_bvec_done).
   BvecCursor(const dmio_bvec *bv, unsigned int done) : bv_(bv), done_(done) {}
   Segment peek() const { return {bv_->page, bv_->offset + done_, bv_->len - done_}; }
@@ -210,6 +214,7 @@ inline unsigned int page_offset(const char *addr) {
 // contiguous - one piece, however many pages it spans.
 class LinearCursor {
  public:
+  static constexpr bool kPiecesJoin = false;  // one piece
   explicit LinearCursor(const char *addr) : addr_(addr) {}
   Segment peek() const {
     return {dmio_virt_to_page(addr_), offset(), static_cast<unsigned int>(kFullTable.n)};
@@ -226,6 +231,7 @@ class LinearCursor {
 // a time (one descent per batch, not per page), and never past its end.
 class VmallocCursor {
  public:
+  static constexpr bool kPiecesJoin = false;  // a piece ends its page
   VmallocCursor(const char *addr, Bytes len)
       : addr_(addr),
         pages_left_((page_offset(addr) + len.n + DMIO_PAGE_SIZE - 1) / DMIO_PAGE_SIZE) {}
@@ -744,7 +750,7 @@ class Dispatcher {
         break;
       }
       const unsigned int len = ktl::min<unsigned long long>(s.len, want.n - added.n);
-      if (s.page == run.page && s.offset == run.offset + run.len) {
+      if (Cursor::kPiecesJoin && s.page == run.page && s.offset == run.offset + run.len) {
         run.len += len;
       } else {
         if (!vecs) break;

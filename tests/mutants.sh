@@ -68,7 +68,7 @@ mutants=(
 	"no-peak@dmio_shim.c@s/pools->peak\[p\] = out;/pools->peak[p] = 0;/@clients_show_reserve_and_peak"
 	# The per-CPU bio cache: never with the reserve lent
 	# Entries continuing each other in a page merged; the plug by chunks
-	"no-same-page-merge@dmio_core.cpp@s/if \(s.page == run.page && s.offset == run.offset \+ run.len\)/if (false)/@adjacent_entries_in_a_page_are_one_segment"
+	"no-same-page-merge@dmio_core.cpp@s/if \(Cursor::kPiecesJoin && s.page == run.page && s.offset == run.offset \+ run.len\)/if (false)/@adjacent_entries_in_a_page_are_one_segment"
 	"plug-by-table-size@dmio_core.cpp@s/if \(at.n && at.n \+ got.n < leader.count\) plug_.start\(\);/if (at.n \&\& rest.n > room.n) plug_.start();/@chunks_cut_to_max_segments_share_one_plug"
 	"cache-keeps-lent-bio@dmio_shim.c@s/return !dmio_pool_lent\(&bio->bi_pool->bio_pool\);/return true;/@sync_call_gives_a_lent_bio_back_to_the_reserve"
 )
