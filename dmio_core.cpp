@@ -526,14 +526,14 @@ class Dispatcher {
     issue_all();
     // No bio at all (empty regions, or devices without the op): done now.
     if (!req_) return tell(notify_, failed_);
-    req_->fail(failed_);
+    if (failed_) req_->fail(failed_);
     req_->release();
   }
 
  private:
   void issue_all() {
-    for (unsigned int i = 0; i < c_.num_regions; i++) {
-      if (!c_.where[i].count && (opf_ & DMIO_REQ_PREFLUSH) && live({i})) empty_flush({i});
+    for (unsigned int i = 0; (opf_ & DMIO_REQ_PREFLUSH) && i < c_.num_regions; i++) {
+      if (!c_.where[i].count && live({i})) empty_flush({i});
     }
     if (is_data_op(c_.op)) {
       if (plan_.longest.n) walk_buffer();
