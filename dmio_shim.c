@@ -1056,6 +1056,7 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 			   unsigned int region)
 {
 	struct bio *bio;
+	unsigned short i;
 
 	if (src->bi_vcnt > pools->clone_inline_vecs) {
 		bio = dmio_alloc(pools, &pools->clones, bdev, 0, opf, src);
@@ -1067,8 +1068,9 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
 	bio = dmio_alloc(pools, &pools->clones, bdev, src->bi_vcnt, opf, NULL);
 	/* A table from the bvec pool would be one element for every call. */
 	WARN_ON_ONCE(bio->bi_io_vec != bio->bi_inline_vecs);
-	memcpy(bio->bi_io_vec, src->bi_io_vec,
-	       src->bi_vcnt * sizeof(*bio->bi_io_vec));
+	/* At most a few entries: not worth memcpy()'s string instructions. */
+	for (i = 0; i < src->bi_vcnt; i++)
+		bio->bi_io_vec[i] = src->bi_io_vec[i];
 	bio->bi_vcnt = src->bi_vcnt;
 	bio->bi_iter.bi_size = src->bi_iter.bi_size;
 	bio->bi_ioprio = src->bi_ioprio;
