@@ -349,7 +349,7 @@ int check_regions(const Call &c, Plan *plan) {
     }
     // dm-io's empty flush has no sectors to be misplaced.
     if (c.dm_io_semantics && !r.count) continue;
-    dmio_limits lim;
+    dmio_limits lim __uninitialized;  // the shim fills it
     dmio_bdev_limits(r.bdev, &lim);
     const dmio_sector_t lbs_sectors = lim.logical_block_size >> DMIO_SECTOR_SHIFT;
     if ((r.sector | r.count) & (lbs_sectors - 1)) {
@@ -844,9 +844,10 @@ int issue(Client *client, const Call &c, dmio_notify_fn fn, void *context) {
   if (vm_bytes) dmio_flush_vmap(vm, vm_bytes);
 
   const bool read = c.op == DMIO_OP_READ;
-  Dispatcher(client->pools(), c, plan,
-             {fn, context, read ? vm : nullptr, read ? vm_bytes : 0, c.trace_id})
-      .run();
+  const Notify notify = {fn, context, read ? vm : nullptr, read ? vm_bytes : 0, c.trace_id};
+  // Its plug's storage is written only if the plug is started.
+  Dispatcher dispatcher __uninitialized{client->pools(), c, plan, notify};
+  dispatcher.run();
   return 0;
 }
 
