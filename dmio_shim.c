@@ -909,6 +909,12 @@ static bool dmio_pool_lent(mempool_t *pool)
 	return READ_ONCE(pool->curr_nr) < READ_ONCE(pool->min_nr);
 }
 
+/* A vector table apart from the bio: from a bvec pool, or a clone's source. */
+static bool dmio_bio_has_table(struct bio *bio)
+{
+	return bio->bi_io_vec && bio->bi_io_vec != bio->bi_inline_vecs;
+}
+
 /*
  * Is the pool @bio (just allocated from @bs) came from, or the one its
  * vector table came from, short of elements: this one or another lent
@@ -919,7 +925,7 @@ static bool dmio_pool_lent(mempool_t *pool)
 static bool dmio_lent(struct bio_set *bs, struct bio *bio, struct bio *src)
 {
 	return dmio_pool_lent(&bs->bio_pool) ||
-	       (!src && bio->bi_io_vec && bio->bi_io_vec != bio->bi_inline_vecs &&
+	       (!src && dmio_bio_has_table(bio) &&
 		dmio_pool_lent(&bs->bvec_pool));
 }
 
@@ -1092,8 +1098,7 @@ struct bio *dmio_bio_clone(struct dmio_pools *pools, struct bio *src,
  */
 static bool dmio_bio_cacheable(struct bio *bio)
 {
-	if (!bio->bi_pool->cache || in_interrupt() ||
-	    (bio->bi_io_vec && bio->bi_io_vec != bio->bi_inline_vecs))
+	if (!bio->bi_pool->cache || in_interrupt() || dmio_bio_has_table(bio))
 		return false;
 	/* Pairs with mempool_alloc()'s smp_wmb(), as in mempool_free(). */
 	smp_rmb();

@@ -66,7 +66,7 @@ mutants=(
 	"bios-uncounted@dmio_shim.c@s/this_cpu_inc\(dmio_stats.bios\);//@counters_count_entry_points_bios_and_bytes"
 	"refusals-uncounted@dmio_stats.h@s/return dmio_call_refused\(trace_id, r\);/return r;/@counters_count_failed_and_refused_calls"
 	"no-peak@dmio_shim.c@s/pools->peak\[p\] = out;/pools->peak[p] = 0;/@clients_show_reserve_and_peak"
-	"table-unsampled@dmio_shim.c@s/\(!src && bio->bi_io_vec && bio->bi_io_vec != bio->bi_inline_vecs &&/(0 \&\& !src \&\& bio->bi_io_vec \&\& bio->bi_io_vec != bio->bi_inline_vecs \&\&/@clients_show_a_table_lent_alone"
+	"table-unsampled@dmio_shim.c@s/\(!src && dmio_bio_has_table\(bio\) &&/(0 \&\& !src \&\& dmio_bio_has_table(bio) \&\&/@clients_show_a_table_lent_alone"
 	# The per-CPU bio cache: never with the reserve lent
 	# Entries continuing each other in a page merged; the plug by chunks
 	"no-same-page-merge@dmio_core.cpp@s/if \(Cursor::kPiecesJoin && s.page == run.page && s.offset == run.offset \+ run.len\)/if (false)/@adjacent_entries_in_a_page_are_one_segment"
